@@ -1,0 +1,64 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DBT := $(VENV)/bin/dbt
+
+export DATA_MIRROR ?= $(abspath ../shared/data)
+export RAW_DATA_DIR ?= $(CURDIR)/data/raw
+export WAREHOUSE_DIR ?= $(CURDIR)/warehouse
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+export DAGSTER_DISABLE_TELEMETRY := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export GX_ANALYTICS_ENABLED := false
+
+DBT_SOURCES := $(shell find dbt -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -not -path 'dbt/target/*' 2>/dev/null)
+MANIFEST := dbt/target/manifest.json
+
+.PHONY: run test data install install-dev materialize manifest bench ui clean
+
+run: install data materialize
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@echo "== installing into $(VENV)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -r requirements.lock
+	@$(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	@$(PY) -m pip install --quiet -r requirements-dev.lock
+	@touch $@
+
+data: install
+	@echo "== data: $(DATA_MIRROR) -> $(RAW_DATA_DIR)"
+	@$(PY) -m dagster_project.data_sync
+
+manifest: $(MANIFEST)
+
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	@echo "== dbt parse"
+	@mkdir -p $(WAREHOUSE_DIR)
+	@cd dbt && ../$(DBT) parse --quiet --profiles-dir . && touch target/manifest.json
+
+materialize: install $(MANIFEST)
+	@echo "== materializing every asset into $(WAREHOUSE_DIR)/warehouse.duckdb"
+	@$(PY) -m dagster_project.materialize
+
+test: install-dev $(MANIFEST)
+	@$(PY) -m pytest
+
+bench: install-dev $(MANIFEST)
+	@$(PY) bench/io_stage.py
+
+ui: install $(MANIFEST)
+	@$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+
+clean:
+	rm -rf dbt/target dbt/logs $(WAREHOUSE_DIR)/*.duckdb

@@ -1,0 +1,57 @@
+"""dbt models and seeds as Dagster assets, keyed by their warehouse schema and table.
+
+Asset keys mirror where analysts find the table (`marts/fct_...` is `marts.fct_...`), dbt
+sources resolve to the Python assets that fill them, and groups follow the dbt folders.
+"""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from dagster_project.project import dbt_project
+from dagster_project.resources import WarehouseResource
+from dagster_project.warehouse import table_metadata
+
+
+class WarehouseDbtTranslator(DagsterDbtTranslator):
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        resource_type = props["resource_type"]
+        if resource_type == "source":
+            key = dg.AssetKey([props["source_name"], props["name"]])
+            return spec.replace_attributes(key=key)
+        schema = props["config"].get("schema") or props["schema"]
+        group = "classifications" if resource_type == "seed" else props["fqn"][1]
+        return spec.replace_attributes(
+            key=dg.AssetKey([schema, props["alias"] or props["name"]]),
+            group_name=group,
+            owners=["team:warehouse"],
+        )
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseDbtTranslator())
+def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    """`dbt build`: seeds, models and their tests, in dependency order.
+
+    Events are held until dbt exits (it holds the DuckDB file while it runs) and then
+    released with each table's row count and a preview attached.
+    """
+    # dbt's profile reads WAREHOUSE_DIR: point it at the file this run's resource writes.
+    os.environ["WAREHOUSE_DIR"] = str(warehouse.path.parent)
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    events = list(invocation.stream())
+    with warehouse.get_connection() as con:
+        for event in events:
+            if isinstance(event, dg.Output):
+                key = context.asset_key_for_output(event.output_name)
+                event = event.with_metadata({**event.metadata, **table_metadata(con, ".".join(key.path))})
+            yield event
+    if not invocation.is_successful():
+        error = invocation.get_error()
+        raise dg.Failure(
+            description=f"dbt build failed: {error}" if error else "dbt build failed; see the dbt log",
+        )

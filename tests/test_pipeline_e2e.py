@@ -1,0 +1,127 @@
+"""The whole pipeline, Dagster and dbt, on small tables generated in the release layout."""
+
+import dagster as dg
+import duckdb
+import numpy as np
+import pytest
+from conftest import table_checksums
+from wiod_sample import COUNTRIES, INDUSTRIES, sample_year, write_rdata
+
+from dagster_project.definitions import build_defs
+from dagster_project.materialize import materialize_all
+from dagster_project.settings import Settings
+
+YEARS = (2001, 2002)
+MANUFACTURING = [f"c{i}" for i in range(3, 17)]
+BUSINESS = "c30"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    settings = Settings(data_mirror=root / "mirror", raw_dir=root / "raw", warehouse_dir=root / "warehouse")
+    samples = {y: sample_year(y) for y in YEARS}
+    for sample in samples.values():
+        write_rdata(settings.raw_dir, sample)
+    defs = build_defs(settings)
+    results = materialize_all(defs, dg.DagsterInstance.ephemeral(), report=lambda _: None)
+    assert [r.success for r in results] == [True, True]
+    return settings, defs, samples
+
+
+def position(country: str, industry: str) -> int:
+    return COUNTRIES.index(country) * len(INDUSTRIES) + INDUSTRIES.index(industry)
+
+
+def test_marts_equal_an_independent_numpy_computation(built):
+    settings, _, samples = built
+    sample = samples[2002]
+    inter, output = sample.inter.astype(float), sample.output.astype(float)
+    cols = [position("KOR", m) for m in MANUFACTURING]
+    business_rows = [position(c, BUSINESS) for c in COUNTRIES]
+    kor_business_row = position("KOR", BUSINESS)
+
+    leontief = np.linalg.inv(np.eye(len(output)) - inter / output)
+    kor = slice(0, len(INDUSTRIES))
+    domestic = np.linalg.inv(np.eye(len(INDUSTRIES)) - (inter / output)[kor, kor])
+    weights = output[cols] / output[cols].sum()
+    expected = {
+        "input_share_total": inter[np.ix_(business_rows, cols)].sum() / inter[:, cols].sum(),
+        "input_share_domestic": inter[kor_business_row, cols].sum() / inter[:, cols].sum(),
+        "direct_coeff_imported": (inter[np.ix_(business_rows, cols)].sum() - inter[kor_business_row, cols].sum())
+        / output[cols].sum(),
+        "leontief_total": (leontief[np.ix_(business_rows, cols)].sum(axis=0) * weights).sum(),
+        "leontief_domestic": (domestic[INDUSTRIES.index(BUSINESS), [INDUSTRIES.index(m) for m in MANUFACTURING]] * weights).sum(),
+    }
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        row = con.execute(
+            f"select {', '.join(expected)} from marts.fct_manufacturing_servitization "
+            "where country_code = 'KOR' and year = 2002 and industry_code = 'MFG' and service_group = 'business'"
+        ).fetchone()
+        counts = con.execute(
+            "select count(*), count(distinct service_group) from marts.fct_manufacturing_servitization"
+        ).fetchone()
+    np.testing.assert_allclose(row, list(expected.values()), rtol=1e-10)
+    # 2 years x 3 economies x (14 industries + MFG) x 6 service groups
+    assert counts == (2 * 3 * 15 * 6, 6)
+
+
+def test_country_industry_facts_carry_output_and_the_value_added_proxy(built):
+    settings, _, samples = built
+    sample = samples[2001]
+    k = position("USA", "c14")
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        gross, inputs, proxy = con.execute(
+            "select gross_output_usd_m, intermediate_inputs_usd_m, value_added_proxy_usd_m "
+            "from marts.fct_country_industry_year where country_code = 'USA' and year = 2001 and industry_code = 'c14'"
+        ).fetchone()
+    assert gross == sample.output[k]
+    assert inputs == sample.inter[:, k].sum()
+    assert proxy == sample.output[k] - sample.inter[:, k].sum()
+
+
+def test_materializations_record_row_counts_and_previews(built):
+    _, defs, _ = built
+    instance = dg.DagsterInstance.ephemeral()
+    result = defs.resolve_job_def("wiod_yearly").execute_in_process(instance=instance, partition_key="2001")
+    flows = result.asset_materializations_for_node("wiod_tables")[0]
+    assert flows.metadata["dagster/row_count"].value > 0
+    assert "row_country" in flows.metadata["preview"].value
+
+
+def test_a_corrupt_year_fails_with_the_file_name_and_leaves_the_warehouse_unchanged(built):
+    settings, defs, _ = built
+    before = table_checksums(settings.warehouse_path)
+    path = settings.raw_dir / "wiod2013" / "rdata" / "wiot_2002.RData"
+    good = path.read_bytes()
+    path.write_bytes(good[:1000])
+    try:
+        result = defs.resolve_job_def("wiod_yearly").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral(),
+            tags={"dagster/asset_partition_range_start": "2001", "dagster/asset_partition_range_end": "2002"},
+            raise_on_error=False,
+        )
+    finally:
+        path.write_bytes(good)
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert f"{path}: not a readable RData file" in str(failure.step_failure_data.error)
+    assert table_checksums(settings.warehouse_path) == before
+
+
+def test_the_code_location_lists_assets_by_warehouse_table_and_group(built):
+    _, defs, _ = built
+    groups = {
+        key.to_user_string(): spec.group_name
+        for key, spec in ((s.key, s) for s in defs.resolve_all_asset_specs())
+    }
+    assert groups["raw/wiod_flows"] == "ingest"
+    assert groups["raw/wiod_gross_output"] == "ingest"
+    assert groups["intermediate/leontief_industry_multipliers"] == "intermediate"
+    assert groups["staging/stg_wiod__flows"] == "staging"
+    assert groups["intermediate/int_industry_inputs_by_supplier"] == "intermediate"
+    assert groups["marts/fct_manufacturing_servitization"] == "marts"
+    assert groups["seeds/service_groups"] == "classifications"
+    lineage = defs.resolve_asset_graph()
+    parents = lineage.get(dg.AssetKey(["marts", "fct_manufacturing_servitization"])).parent_keys
+    assert dg.AssetKey(["intermediate", "leontief_industry_multipliers"]) in parents
