@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from dagster_project.assets.dbt import warehouse_dbt_models
+from dagster_project.assets.dbt import dbt_model_assets
 from dagster_project.assets.input_output import build_input_output_assets
 from dagster_project.jobs import build_jobs
 from dagster_project.partitions import year_partitions
@@ -15,7 +15,7 @@ from dagster_project.settings import Settings
 def build_defs(settings: Settings) -> dg.Definitions:
     years = year_partitions(settings.raw_dir)
     return dg.Definitions(
-        assets=[*build_input_output_assets(years), warehouse_dbt_models],
+        assets=[*build_input_output_assets(years), *dbt_model_assets],
         jobs=build_jobs(years),
         resources=build_resources(settings),
         # One writer per DuckDB file: steps of a run execute one after another.

@@ -36,6 +36,29 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("commit")
 
 
+def replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Mapping[str, str],
+    frame: pd.DataFrame,
+    where: str = "true",
+    params: Sequence = (),
+) -> None:
+    """Swap the rows matching `where` (default: all) for `frame`.
+
+    Call inside `transaction` so that the swap is atomic; the table is created with the
+    declared column types on first use, so types never depend on what pandas inferred.
+    """
+    ensure_table(con, table, columns)
+    names = ", ".join(columns)
+    con.execute(f"delete from {table} where {where}", list(params))
+    con.register("incoming_rows", frame[list(columns)])
+    try:
+        con.execute(f"insert into {table} ({names}) select {names} from incoming_rows")
+    finally:
+        con.unregister("incoming_rows")
+
+
 def replace_year(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -44,15 +67,8 @@ def replace_year(
     classification: str,
     year: int,
 ) -> None:
-    """Swap one year's rows for `frame`; call inside `transaction` so the swap is atomic."""
-    ensure_table(con, table, columns)
-    names = ", ".join(columns)
-    con.execute(f"delete from {table} where classification = ? and year = ?", [classification, year])
-    con.register("incoming_rows", frame[list(columns)])
-    try:
-        con.execute(f"insert into {table} ({names}) select {names} from incoming_rows")
-    finally:
-        con.unregister("incoming_rows")
+    """Swap one year partition of one classification for `frame`."""
+    replace_rows(con, table, columns, frame, "classification = ? and year = ?", [classification, year])
 
 
 def table_metadata(

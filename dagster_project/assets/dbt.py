@@ -33,25 +33,41 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
         )
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=WarehouseDbtTranslator())
-def warehouse_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    """`dbt build`: seeds, models and their tests, in dependency order.
+# dbt domains (the folder inside each layer, tagged in dbt_project.yml): each becomes its
+# own Dagster step, so one domain's failed source does not skip the other's models.
+DBT_DOMAINS = ("input_output",)
 
-    Events are held until dbt exits (it holds the DuckDB file while it runs) and then
-    released with each table's row count and a preview attached.
-    """
-    # dbt's profile reads WAREHOUSE_DIR: point it at the file this run's resource writes.
-    os.environ["WAREHOUSE_DIR"] = str(warehouse.path.parent)
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-    events = list(invocation.stream())
-    with warehouse.get_connection() as con:
-        for event in events:
-            if isinstance(event, dg.Output):
-                key = context.asset_key_for_output(event.output_name)
-                event = event.with_metadata({**event.metadata, **table_metadata(con, ".".join(key.path))})
-            yield event
-    if not invocation.is_successful():
-        error = invocation.get_error()
-        raise dg.Failure(
-            description=f"dbt build failed: {error}" if error else "dbt build failed; see the dbt log",
-        )
+
+def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        select=f"tag:{domain}",
+        name=f"{domain}_dbt_models",
+        dagster_dbt_translator=WarehouseDbtTranslator(),
+    )
+    def domain_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        """`dbt build` of the domain's seeds, models and tests, in dependency order.
+
+        Events are held until dbt exits (it holds the DuckDB file while it runs) and then
+        released with each table's row count and a preview attached.
+        """
+        # dbt's profile reads WAREHOUSE_DIR: point it at the file this run's resource writes.
+        os.environ["WAREHOUSE_DIR"] = str(warehouse.path.parent)
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        events = list(invocation.stream())
+        with warehouse.get_connection() as con:
+            for event in events:
+                if isinstance(event, dg.Output):
+                    key = context.asset_key_for_output(event.output_name)
+                    event = event.with_metadata({**event.metadata, **table_metadata(con, ".".join(key.path))})
+                yield event
+        if not invocation.is_successful():
+            error = invocation.get_error()
+            raise dg.Failure(
+                description=f"dbt build failed: {error}" if error else "dbt build failed; see the dbt log",
+            )
+
+    return domain_models
+
+
+dbt_model_assets = [build_dbt_assets(domain) for domain in DBT_DOMAINS]
