@@ -23,9 +23,9 @@ def test_flows_frame_keeps_every_non_zero_cell_with_its_labels(tmp_path):
     write_rdata(tmp_path, sample)
     flows = wiod2013.read_year(tmp_path, 2001).flows_frame()
     assert len(flows) == np.count_nonzero(sample.inter) + np.count_nonzero(sample.final)
-    # Row 36 is USA c1 (country-major); column 2 of the final block is KOR's c38.
+    # Country-major: USA c1 is row 39 * 35; KOR's c38 is final column 23 * 5 + 1.
     cell = flows.query("row_country == 'USA' and row_industry == 'c1' and col_country == 'KOR' and col_use == 'c38'")
-    assert cell["value_usd_m"].item() == sample.final[35, 1]
+    assert cell["value_usd_m"].item() == sample.final[39 * 35, 23 * 5 + 1]
     assert cell["use_type"].item() == "final"
     assert flows["value_usd_m"].sum() == sample.inter.sum() + sample.final.sum()
 
@@ -69,20 +69,20 @@ def test_negative_gross_output_names_the_country_industry(tmp_path):
     import rdata
 
     objects = rdata.read_rda(path)
-    objects["wiot_2001"]["output"][37] = -5  # USA c3
+    objects["wiot_2001"]["output"][39 * 35 + 2] = -5  # USA c3
     rdata.write_rda(path, objects)
-    with pytest.raises(WiodInputError, match=r"gross output of row 38 \(USA c3\) is -5"):
+    with pytest.raises(WiodInputError, match=r"gross output of row 1368 \(USA c3\) is -5"):
         wiod2013.read_year(tmp_path, 2001)
 
 
 def test_negative_household_consumption_is_refused_but_inventory_change_is_not(tmp_path):
     sample = sample_year(2001)
-    sample.final[0, 4] = -30  # KOR c1 -> KOR c42 (inventories): allowed
+    sample.final[0, 4] = -30  # AUS c1 -> AUS c42 (inventories): allowed
     write_rdata(tmp_path, sample)
     wiod2013.read_year(tmp_path, 2001)
-    sample.final[0, 0] = -30  # KOR c1 -> KOR c37 (households): not allowed
+    sample.final[0, 0] = -30  # AUS c1 -> AUS c37 (households): not allowed
     write_rdata(tmp_path, sample)
-    with pytest.raises(WiodInputError, match=r"row 1 \(KOR c1\), column 1 \(KOR c37\) is negative"):
+    with pytest.raises(WiodInputError, match=r"row 1 \(AUS c1\), column 1 \(AUS c37\) is negative"):
         wiod2013.read_year(tmp_path, 2001)
 
 
@@ -90,7 +90,7 @@ def test_matrix_of_the_wrong_shape_is_refused(tmp_path):
     sample = sample_year(2001)
     sample.final = sample.final[:, :-1]
     write_rdata(tmp_path, sample)
-    with pytest.raises(WiodInputError, match=r"final has shape \(105, 14\), expected \(105, 15\)"):
+    with pytest.raises(WiodInputError, match=r"final has shape \(1435, 204\), expected \(1435, 205\)"):
         wiod2013.read_year(tmp_path, 2001)
 
 

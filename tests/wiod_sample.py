@@ -16,7 +16,12 @@ import rdata
 
 from dagster_project.wiod2013 import FINAL_USE_CODES
 
-COUNTRIES = ("KOR", "USA", "RoW")
+# The 41 economies of the release, in its order: the accounting checks expect all of them.
+COUNTRIES = (
+    "AUS", "AUT", "BEL", "BGR", "BRA", "CAN", "CHN", "CYP", "CZE", "DEU", "DNK", "ESP", "EST", "FIN",
+    "FRA", "GBR", "GRC", "HUN", "IDN", "IND", "IRL", "ITA", "JPN", "KOR", "LTU", "LUX", "LVA", "MEX",
+    "MLT", "NLD", "POL", "PRT", "ROM", "RUS", "SVK", "SVN", "SWE", "TUR", "TWN", "USA", "RoW",
+)
 INDUSTRIES = tuple(f"c{i}" for i in range(1, 36))
 
 

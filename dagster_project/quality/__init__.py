@@ -1,0 +1,1 @@
+"""Data-quality gates: Great Expectations suites in code, run as Dagster asset checks."""
