@@ -16,7 +16,7 @@ export GX_ANALYTICS_ENABLED := false
 DBT_SOURCES := $(shell find dbt -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -not -path 'dbt/target/*' 2>/dev/null)
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: run test data install install-dev materialize manifest bench ui clean
+.PHONY: run test data install install-dev chromium materialize manifest bench ui docs sql clean
 
 run: install data materialize
 
@@ -51,14 +51,28 @@ materialize: install $(MANIFEST)
 	@echo "== materializing every asset into $(WAREHOUSE_DIR)/warehouse.duckdb"
 	@$(PY) -m dagster_project.materialize
 
-test: install-dev $(MANIFEST)
+test: install-dev chromium $(MANIFEST)
 	@$(PY) -m pytest
+
+# Browser tests drive Debian's chromium: browser downloads (playwright install) fail offline.
+chromium:
+	@command -v chromium >/dev/null || { echo "== installing Debian's chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 bench: install-dev $(MANIFEST)
 	@$(PY) bench/io_stage.py
 
 ui: install $(MANIFEST)
 	@$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
+
+# The dbt documentation site (needs a materialized warehouse for the catalog): dbt/target/static_index.html
+docs: install $(MANIFEST)
+	@cd dbt && ../$(DBT) docs generate --static --quiet --profiles-dir .
+	@echo "dbt docs: dbt/target/static_index.html (one self-contained file)"
+
+# A DuckDB shell on the analysts' published snapshot (read-only: it never blocks the pipeline).
+sql: install
+	@$(VENV)/bin/duckdb -readonly $(WAREHOUSE_DIR)/analytics.duckdb
 
 clean:
 	rm -rf dbt/target dbt/logs $(WAREHOUSE_DIR)/*.duckdb

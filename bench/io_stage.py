@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from dagster_project import wiod2013
-from dagster_project.assets.input_output import (
-    FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS, multipliers_frame,
+from dagster_project.assets.input_output import multipliers_frame
+from dagster_project.io_schema import (
+    FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
 )
 from dagster_project.resources import WarehouseResource
 from dagster_project.settings import Settings

@@ -1,24 +1,29 @@
-"""Jobs: the yearly input-output stage and the dbt models built on it."""
+"""Jobs: the whole refresh, and the yearly input-output stage for backfills of single years."""
 
 from __future__ import annotations
 
 import dagster as dg
 
+from dagster_project.partitions import io_years
+
+YEARLY_ASSETS = dg.AssetSelection.assets(
+    ["raw", "wiod_flows"], ["raw", "wiod_gross_output"], ["intermediate", "leontief_industry_multipliers"]
+)
 
 
-def build_jobs(partitions_def: dg.PartitionsDefinition) -> list[dg.UnresolvedAssetJobDefinition]:
+def build_jobs() -> list:
+    refresh_all = dg.define_asset_job(
+        "refresh_all",
+        selection=dg.AssetSelection.all(),
+        description="Every asset: all sources, dbt models and tests, regressions, report and the published "
+        "snapshot, in dependency order; run with a partition range covering every year (the schedule "
+        "and `make run` do).",
+    )
     yearly = dg.define_asset_job(
-        "wiod_yearly",
-        selection=dg.AssetSelection.assets(
-            ["raw", "wiod_flows"], ["raw", "wiod_gross_output"], ["intermediate", "leontief_industry_multipliers"]
-        ),
-        partitions_def=partitions_def,
-        description="Read one or more WIOD years and compute their Leontief multipliers.",
+        "io_yearly",
+        selection=YEARLY_ASSETS,
+        partitions_def=io_years,
+        description="Read one or more input-output years and compute their Leontief multipliers "
+        "(backfill year partitions from the UI or `dagster job backfill`).",
     )
-    models = dg.define_asset_job(
-        "warehouse_models",
-        selection=dg.AssetSelection.groups("classifications", "staging", "intermediate", "marts")
-        - dg.AssetSelection.assets(["intermediate", "leontief_industry_multipliers"]),
-        description="dbt build of seeds, staging, intermediate models and marts, with their tests.",
-    )
-    return [yearly, models]
+    return [refresh_all, yearly]

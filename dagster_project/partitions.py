@@ -1,4 +1,9 @@
-"""Year partitions of the input-output assets: one per table year present in the raw folder."""
+"""Year partitions of the input-output assets, registered from the table years on disk.
+
+Dynamic, so that a year that arrives later (the landing sensor, `make data`) becomes a
+partition without redeploying the code location; `register_years` adds every year that
+any release has in the raw folder.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,15 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project import wiod2013
+from dagster_project import releases
 
-# The WIOD 2013 release covers these years; used before `make data` has filled data/raw.
-WIOD2013_RELEASE_YEARS = tuple(range(1995, 2012))
+io_years = dg.DynamicPartitionsDefinition(name="io_years")
 
 
-def year_partitions(raw_dir: Path) -> dg.StaticPartitionsDefinition:
-    years = wiod2013.available_years(raw_dir) or list(WIOD2013_RELEASE_YEARS)
-    return dg.StaticPartitionsDefinition([str(y) for y in years])
+def register_years(instance: dg.DagsterInstance, raw_dir: Path) -> list[str]:
+    """Add the raw folder's table years as partitions; returns every registered year (registration order)."""
+    present = [str(y) for y in releases.available_years(raw_dir)]
+    new = [y for y in present if not instance.has_dynamic_partition(io_years.name, y)]
+    if new:
+        instance.add_dynamic_partitions(io_years.name, new)
+    return io_years.get_partition_keys(dynamic_partitions_store=instance)

@@ -16,6 +16,16 @@ from dagster_project.project import dbt_project
 from dagster_project.settings import Settings
 
 
+class LandingFolderResource(dg.ConfigurableResource):
+    """Where new source files are dropped, in the raw folder's layout (e.g. wdi/wdi_selected_long.csv)."""
+
+    root: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.root)
+
+
 class RawFilesResource(dg.ConfigurableResource):
     """The folder `make data` (or the landing sensor) fills with source files."""
 
@@ -52,6 +62,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     return {
         "raw_files": RawFilesResource(root=str(settings.raw_dir)),
+        "landing": LandingFolderResource(root=str(settings.landing_dir)),
         "warehouse": WarehouseResource(database=str(settings.warehouse_path)),
         # The dbt installed beside this interpreter, whether or not the venv is on PATH.
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),

@@ -29,6 +29,11 @@ class Settings:
     data_mirror: Path
     raw_dir: Path
     warehouse_dir: Path
+    landing_dir: Path | None = None  # default: data/landing beside the raw folder
+
+    def __post_init__(self) -> None:
+        if self.landing_dir is None:
+            object.__setattr__(self, "landing_dir", self.raw_dir.parent / "landing")
 
     @property
     def warehouse_path(self) -> Path:
@@ -43,6 +48,7 @@ class Settings:
             data_mirror=path("DATA_MIRROR", PROJECT_ROOT.parent / "shared" / "data"),
             raw_dir=path("RAW_DATA_DIR", PROJECT_ROOT / "data" / "raw"),
             warehouse_dir=path("WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"),
+            landing_dir=path("LANDING_DIR", PROJECT_ROOT / "data" / "landing"),
         )
         settings.export()
         return settings

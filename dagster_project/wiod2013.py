@@ -6,21 +6,21 @@
 * `wiod2013/wiod2013_wiot_long.parquet` + `wiod2013/wiod2013_output.csv`: the same tables
   in tidy form (zero cells dropped), used when a year's RData file is absent.
 
-Both are turned into one `WiodYear`, validated before anything is written, so a bad
-file fails with a message naming the file and what was expected, and the warehouse is
-never touched by half a year.
+Both are turned into one `IoTable` (dagster_project/io_table.py, classification
+`wiod2013`), validated before anything is written, so a bad file fails with a message
+naming the file and what was expected, and the warehouse is never touched by half a year.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
+
+from dagster_project import io_table
+from dagster_project.io_table import IoInputError, IoTable
 
 CLASSIFICATION = "wiod2013"
 # WIOD 2013 final-use columns per country, in table order (Timmer ed. 2012, WIOD WP 10).
@@ -36,70 +36,14 @@ TIDY_OUTPUT = Path("wiod2013") / "wiod2013_output.csv"
 _RDATA_NAME = re.compile(r"wiot_(\d{4})\.RData$")
 
 
-class WiodInputError(ValueError):
-    """A WIOD source file is unreadable or not what the layout promises."""
-
-
-@dataclass(frozen=True)
-class WiodYear:
-    """One year of the world input-output table, in millions of current US dollars."""
-
-    year: int
-    source: Path
-    countries: tuple[str, ...]
-    industries: tuple[str, ...]
-    inter: np.ndarray  # (N, N): row = supplying country-industry, column = using one
-    final: np.ndarray  # (N, n_countries * len(FINAL_USE_CODES))
-    output: np.ndarray  # (N,): gross output
-
-    @property
-    def size(self) -> int:
-        return len(self.countries) * len(self.industries)
-
-    def row_labels(self) -> tuple[np.ndarray, np.ndarray]:
-        countries = np.repeat(np.array(self.countries, dtype=object), len(self.industries))
-        industries = np.tile(np.array(self.industries, dtype=object), len(self.countries))
-        return countries, industries
-
-    def flows_frame(self) -> pd.DataFrame:
-        """Non-zero cells of the intermediate and final blocks, one row per cell."""
-        row_country, row_industry = self.row_labels()
-        final_country = np.repeat(np.array(self.countries, dtype=object), len(FINAL_USE_CODES))
-        final_use = np.tile(np.array(FINAL_USE_CODES, dtype=object), len(self.countries))
-        frames = []
-        for block, col_country, col_use, use_type in (
-            (self.inter, row_country, row_industry, "intermediate"),
-            (self.final, final_country, final_use, "final"),
-        ):
-            rows, cols = np.nonzero(block)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "row_country": row_country[rows],
-                        "row_industry": row_industry[rows],
-                        "col_country": col_country[cols],
-                        "col_use": col_use[cols],
-                        "use_type": use_type,
-                        "value_usd_m": block[rows, cols],
-                    }
-                )
-            )
-        flows = pd.concat(frames, ignore_index=True)
-        flows.insert(0, "year", self.year)
-        flows.insert(0, "classification", CLASSIFICATION)
-        return flows
-
-    def gross_output_frame(self) -> pd.DataFrame:
-        country, industry = self.row_labels()
-        return pd.DataFrame(
-            {
-                "classification": CLASSIFICATION,
-                "year": self.year,
-                "country_code": country,
-                "industry_code": industry,
-                "gross_output_usd_m": self.output,
-            }
-        )
+# The release-agnostic table and its checks; the WIOD 2013 names stay for existing callers.
+WiodInputError = IoInputError
+WiodYear = IoTable
+validate = io_table.validate
+# The reader keeps the industries the file lists (c1..c35 in the release).
+RELEASE = io_table.Release(
+    CLASSIFICATION, tuple(f"c{i}" for i in range(1, 36)), FINAL_USE_CODES, CAPITAL_FORMATION_CODES
+)
 
 
 def available_years(raw_dir: Path) -> list[int]:
@@ -121,7 +65,7 @@ def available_years(raw_dir: Path) -> list[int]:
     return sorted(years)
 
 
-def read_year(raw_dir: Path, year: int) -> WiodYear:
+def read_year(raw_dir: Path, year: int) -> IoTable:
     """The year's table from its RData file, or from the tidy Parquet if there is none."""
     rdata_path = raw_dir / RDATA_DIR / f"wiot_{year}.RData"
     if rdata_path.exists():
@@ -137,19 +81,8 @@ def read_year(raw_dir: Path, year: int) -> WiodYear:
     return table
 
 
-def read_rdata(path: Path, year: int) -> WiodYear:
-    import rdata  # imported here: only this layout needs it
-
-    try:
-        with warnings.catch_warnings():
-            # The R class "iot" has no Python constructor; its list is what we want.
-            warnings.simplefilter("ignore", UserWarning)
-            objects = rdata.read_rda(path)
-    except Exception as exc:  # rdata raises many types for truncated or foreign files
-        raise WiodInputError(
-            f"{path}: not a readable RData file ({type(exc).__name__}: {exc})"
-        ) from exc
-
+def read_rdata(path: Path, year: int) -> IoTable:
+    objects = io_table.read_rda(path)
     name = f"wiot_{year}"
     if name not in objects:
         found = ", ".join(map(str, objects)) or "nothing"
@@ -170,18 +103,18 @@ def read_rdata(path: Path, year: int) -> WiodYear:
         raise WiodInputError(
             f"{path}: the file is named for {year} but its table says year {stored_year}"
         )
-    return WiodYear(
-        year=year,
-        source=path,
-        countries=tuple(str(c) for c in np.asarray(wiot["countries"]).ravel()),
-        industries=tuple(str(i) for i in np.asarray(wiot["industries"]).ravel()),
+    return RELEASE.table(
+        year,
+        path,
+        countries=(str(c) for c in np.asarray(wiot["countries"]).ravel()),
+        industries=(str(i) for i in np.asarray(wiot["industries"]).ravel()),
         inter=matrix("inter"),
         final=matrix("final"),
         output=matrix("output").ravel(),
     )
 
 
-def read_tidy(flows_path: Path, output_path: Path, year: int) -> WiodYear:
+def read_tidy(flows_path: Path, output_path: Path, year: int) -> IoTable:
     """Rebuild the dense year table from the tidy Parquet and the output CSV."""
     if not output_path.exists():
         raise WiodInputError(f"{output_path}: missing; the tidy layout needs it for gross output")
@@ -225,61 +158,7 @@ def read_tidy(flows_path: Path, output_path: Path, year: int) -> WiodYear:
     final[rows[~is_inter], cols_final] = values[~is_inter]
     gross = np.zeros(n)
     gross[[pos[k] for k in zip(output["country"], output["industry"])]] = output["gross_output"]
-    return WiodYear(year, flows_path, countries, industries, inter, final, gross)
-
-
-def validate(table: WiodYear) -> None:
-    """Shape and sign checks that must hold before a year may replace the stored one."""
-    src, n = table.source, table.size
-    n_final = len(table.countries) * len(FINAL_USE_CODES)
-    expected = {"inter": (n, n), "final": (n, n_final), "output": (n,)}
-    for key, shape in expected.items():
-        actual = getattr(table, key).shape
-        if actual != shape:
-            raise WiodInputError(
-                f"{src}: {key} has shape {actual}, expected {shape} for "
-                f"{len(table.countries)} countries x {len(table.industries)} industries"
-            )
-    for key in expected:
-        block = getattr(table, key)
-        bad = np.argwhere(~np.isfinite(block))
-        if len(bad):
-            raise WiodInputError(f"{src}: {key} has a missing or non-numeric value at {_cell(table, key, bad[0])}")
-    negative = np.argwhere(table.inter < 0)
-    if len(negative):
-        raise WiodInputError(
-            f"{src}: intermediate flow {_cell(table, 'inter', negative[0])} is negative; "
-            f"intermediate flows must be >= 0"
-        )
-    consumption = np.array([u not in CAPITAL_FORMATION_CODES for u in FINAL_USE_CODES] * len(table.countries))
-    negative = np.argwhere(table.final[:, consumption] < 0)
-    if len(negative):
-        row, col = negative[0]
-        col = np.flatnonzero(consumption)[col]
-        raise WiodInputError(
-            f"{src}: final use {_cell(table, 'final', (row, col))} is negative; only capital "
-            f"formation ({', '.join(CAPITAL_FORMATION_CODES)}) may be"
-        )
-    negative = np.flatnonzero(table.output < 0)
-    if len(negative):
-        raise WiodInputError(
-            f"{src}: gross output of {_cell(table, 'output', negative[:1])} is "
-            f"{table.output[negative[0]]:g}; gross output must be >= 0"
-        )
-
-
-def _cell(table: WiodYear, block: str, index) -> str:
-    countries, industries = table.row_labels()
-    row = int(index[0])
-    where = f"row {row + 1} ({countries[row]} {industries[row]})"
-    if len(index) > 1:
-        col = int(index[1])
-        if block == "inter":
-            where += f", column {col + 1} ({countries[col]} {industries[col]})"
-        else:
-            k = len(FINAL_USE_CODES)
-            where += f", column {col + 1} ({table.countries[col // k]} {FINAL_USE_CODES[col % k]})"
-    return where
+    return RELEASE.table(year, flows_path, countries, industries, inter, final, gross)
 
 
 def _sql_path(path: Path) -> str:

@@ -1,8 +1,10 @@
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -36,3 +38,51 @@ def table_checksums(database: Path) -> dict[str, tuple[int, int]]:
             name: con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {name} t").fetchone()
             for (name,) in tables
         }
+
+
+@dataclass
+class BuiltWarehouse:
+    settings: Settings
+    results: list
+    checks: dict[str, bool]
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.settings.warehouse_path
+
+    @property
+    def snapshot_path(self) -> Path:
+        return self.settings.warehouse_dir / "analytics.duckdb"
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(tmp_path_factory) -> BuiltWarehouse:
+    """Every asset materialized once from the real data mirror, shared by the real-data tests."""
+    from dagster_project.definitions import build_defs
+    from dagster_project.materialize import materialize_all
+
+    if not (SHARED_DATA / "wiod2013").is_dir():
+        pytest.fail(f"no data mirror at {SHARED_DATA}: the real-data tests need ../shared/data")
+    root = tmp_path_factory.mktemp("real")
+    settings = Settings(data_mirror=SHARED_DATA, raw_dir=SHARED_DATA, warehouse_dir=root / "warehouse")
+    results = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lambda _: None)
+    checks = {
+        evaluation.check_name: evaluation.passed
+        for result in results
+        for event in result.all_events
+        if isinstance(evaluation := event.event_specific_data, dg.AssetCheckEvaluation)
+    }
+    assert all(r.success for r in results), "materialization on the real data failed"
+    return BuiltWarehouse(settings, results, checks)
+
+
+def run_io_years(defs: dg.Definitions, years: list[str]) -> dg.ExecuteInProcessResult:
+    """The yearly input-output job over `years`, on a fresh instance with the years on disk registered."""
+    from dagster_project.partitions import register_years
+    from dagster_project.schedules import partition_range_tags
+
+    instance = dg.DagsterInstance.ephemeral()
+    register_years(instance, defs.resources["raw_files"].path)
+    return defs.resolve_job_def("io_yearly").execute_in_process(
+        instance=instance, tags=partition_range_tags(years), raise_on_error=False
+    )

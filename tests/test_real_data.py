@@ -1,34 +1,15 @@
 """Acceptance on the real WIOD 2013 release in the data mirror (../shared/data)."""
 
-import dagster as dg
 import duckdb
 import pytest
-from conftest import SHARED_DATA
 
-from dagster_project.definitions import build_defs
-from dagster_project.materialize import materialize_all
-from dagster_project.settings import Settings
-
-pytestmark = [
-    pytest.mark.real_data,
-    pytest.mark.skipif(not (SHARED_DATA / "wiod2013").is_dir(), reason=f"no data mirror at {SHARED_DATA}"),
-]
+pytestmark = pytest.mark.real_data
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    root = tmp_path_factory.mktemp("real")
-    settings = Settings(data_mirror=SHARED_DATA, raw_dir=SHARED_DATA, warehouse_dir=root / "warehouse")
-    results = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lambda _: None)
-    assert [r.success for r in results] == [True, True], "materialization on the real data failed"
-    checks = {
-        evaluation.check_name: evaluation.passed
-        for result in results
-        for event in result.all_events
-        if (evaluation := event.event_specific_data) and isinstance(evaluation, dg.AssetCheckEvaluation)
-    }
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        yield con, checks
+def warehouse(real_warehouse):
+    with duckdb.connect(str(real_warehouse.warehouse_path), read_only=True) as con:
+        yield con, real_warehouse.checks
 
 
 def mfg_share(con, country: str, year: int, group: str) -> float:

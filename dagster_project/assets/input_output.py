@@ -1,65 +1,24 @@
-"""Year-partitioned input-output assets: the raw WIOD tables and their Leontief multipliers.
+"""Year-partitioned input-output assets: the raw tables of every release and their Leontief multipliers.
 
-A run may cover many years (single-run backfills); all its years are written in one
-transaction, so a bad year file fails the run and leaves every stored year as it was.
+A year partition holds every release present in the raw folder for that year (WIOD 2013,
+WIOD 2016, OECD ICIO; see dagster_project/releases.py), each under its own
+`classification`; its rows are replaced as a whole, so a release removed from the raw
+folder leaves the warehouse with it. A run may cover many years (single-run backfills);
+all its years are written in one transaction, so a bad year file fails the run and leaves
+every stored year as it was.
 """
 
 import dagster as dg
 import numpy as np
 import pandas as pd
 
-from dagster_project import leontief, wiod2013
+from dagster_project import leontief, releases, wiod2013
+from dagster_project.assets.checks import IO_CHECK_SPECS, run_io_checks
+from dagster_project.io_schema import (
+    COLUMN_DOCS, FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
+)
 from dagster_project.resources import RawFilesResource, WarehouseResource
-from dagster_project.warehouse import column_schema, replace_year, table_metadata, transaction
-
-FLOWS = "raw.wiod_flows"
-GROSS_OUTPUT = "raw.wiod_gross_output"
-MULTIPLIERS = "intermediate.leontief_industry_multipliers"
-
-FLOWS_COLUMNS = {
-    "classification": "varchar not null",
-    "year": "smallint not null",
-    "row_country": "varchar not null",
-    "row_industry": "varchar not null",
-    "col_country": "varchar not null",
-    "col_use": "varchar not null",
-    "use_type": "varchar not null",
-    "value_usd_m": "double not null",
-}
-GROSS_OUTPUT_COLUMNS = {
-    "classification": "varchar not null",
-    "year": "smallint not null",
-    "country_code": "varchar not null",
-    "industry_code": "varchar not null",
-    "gross_output_usd_m": "double not null",
-}
-MULTIPLIER_COLUMNS = {
-    "classification": "varchar not null",
-    "year": "smallint not null",
-    "country_code": "varchar not null",
-    "industry_code": "varchar not null",
-    "input_industry_code": "varchar not null",
-    "leontief_total": "double not null",
-    "leontief_domestic": "double not null",
-}
-
-COLUMN_DOCS = {
-    "classification": "Input-output release and its industry classification (wiod2013).",
-    "year": "Table year.",
-    "row_country": "Supplying country (WIOD code).",
-    "row_industry": "Supplying industry (c1..c35).",
-    "col_country": "Using country (WIOD code).",
-    "col_use": "Using industry (c1..c35) or final use (c37 households, c38 NPISH, c39 government, c41 GFCF, c42 inventories).",
-    "use_type": "intermediate or final.",
-    "value_usd_m": "Flow in millions of current US dollars; zero cells are not stored.",
-    "country_code": "Country of the using (column) industry, WIOD code.",
-    "industry_code": "Using (column) industry.",
-    "gross_output_usd_m": "Gross output in millions of current US dollars (the release's output vector).",
-    "input_industry_code": "Supplying (row) industry the multiplier sums over.",
-    "leontief_total": "Σ over all countries r of L[(r, input industry), (country, industry)], L = (I-A)⁻¹ of the world table.",
-    "leontief_domestic": "L_c[input industry, industry] with L_c = (I - A_cc)⁻¹ of the country's own block.",
-}
-
+from dagster_project.warehouse import column_schema, ensure_table, replace_year, table_metadata, transaction
 
 def build_input_output_assets(
     partitions_def: dg.PartitionsDefinition,
@@ -71,12 +30,13 @@ def build_input_output_assets(
             dg.AssetSpec(
                 ["raw", "wiod_flows"],
                 description=(
-                    "Every non-zero cell of the WIOD 2013 world input-output table, long form: "
-                    "who supplies whom, for intermediate and final use."
+                    "Every non-zero cell of the world input-output tables (WIOD 2013, WIOD 2016, "
+                    "OECD ICIO, by classification), long form: who supplies whom, for "
+                    "intermediate and final use."
                 ),
                 metadata={"dagster/column_schema": column_schema(FLOWS_COLUMNS, COLUMN_DOCS)},
                 owners=["team:warehouse"],
-                tags={"source": "wiod2013"},
+                tags={"source": "input_output_releases"},
             ),
             dg.AssetSpec(
                 ["raw", "wiod_gross_output"],
@@ -86,29 +46,42 @@ def build_input_output_assets(
                 ),
                 metadata={"dagster/column_schema": column_schema(GROSS_OUTPUT_COLUMNS, COLUMN_DOCS)},
                 owners=["team:warehouse"],
-                tags={"source": "wiod2013"},
+                tags={"source": "input_output_releases"},
             ),
         ],
+        check_specs=IO_CHECK_SPECS,
         partitions_def=partitions_def,
         backfill_policy=backfill,
         group_name="ingest",
     )
     def wiod_tables(context: dg.AssetExecutionContext, raw_files: RawFilesResource, warehouse: WarehouseResource):
         years = [int(k) for k in context.partition_keys]
-        with warehouse.get_connection() as con, transaction(con):
-            for year in years:
-                table = wiod2013.read_year(raw_files.path, year)
-                context.log.info(f"{year}: read {table.source.name} ({table.size} country-industries)")
-                replace_year(con, FLOWS, FLOWS_COLUMNS, table.flows_frame(), wiod2013.CLASSIFICATION, year)
-                replace_year(
-                    con, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, table.gross_output_frame(),
-                    wiod2013.CLASSIFICATION, year,
-                )
+        present = releases.years_by_release(raw_files.path)
+        with warehouse.get_connection() as con:
+            try:
+                with transaction(con):
+                    read = write_years(context, con, raw_files.path, years, present)
+                    checks = run_io_checks(con, years)
+                    if not all(c.passed for c in checks):
+                        raise _AuditFailed(checks)
+            except _AuditFailed as failed:
+                yield from failed.checks
+                raise dg.Failure(
+                    description="blocking checks failed on the tables read; the write was rolled back and the "
+                    "stored years are unchanged: "
+                    + "; ".join(f"{c.check_name}: {c.description}" for c in failed.checks if not c.passed),
+                ) from None
+        yield from checks
+        releases_read = {str(year): ", ".join(names) for year, names in read.items()}
         with warehouse.get_connection() as con:
             for key, table_name in ((["raw", "wiod_flows"], FLOWS), (["raw", "wiod_gross_output"], GROSS_OUTPUT)):
                 yield dg.MaterializeResult(
                     asset_key=key,
-                    metadata={"years": years, **_years_metadata(con, table_name, years)},
+                    metadata={
+                        "years": years,
+                        "releases": dg.MetadataValue.json(releases_read),
+                        **_years_metadata(con, table_name, years),
+                    },
                 )
 
     @dg.asset(
@@ -120,22 +93,69 @@ def build_input_output_assets(
         owners=["team:warehouse"],
         description=(
             "Leontief multipliers of every country-industry column, summed by supplying industry: "
-            "the global inverse (I-A)⁻¹ over all countries and each country's domestic inverse. "
-            "Kept at n_industries x N per year instead of N² so marts can group them by any "
-            "service classification in SQL."
+            "the global inverse (I-A)⁻¹ over all countries and each country's domestic inverse, "
+            "for every release (classification) of the year. Kept at n_industries x N per year "
+            "instead of N² so marts can group them by any service classification in SQL."
         ),
         metadata={"dagster/column_schema": column_schema(MULTIPLIER_COLUMNS, COLUMN_DOCS)},
     )
     def leontief_industry_multipliers(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         years = [int(k) for k in context.partition_keys]
         with warehouse.get_connection() as con:
-            frames = {year: multipliers_frame(con, year) for year in years}
+            frames = {
+                year: {c: multipliers_frame(con, year, c) for c in classifications_of_year(con, year)}
+                for year in years
+            }
             with transaction(con):
-                for year, frame in frames.items():
-                    replace_year(con, MULTIPLIERS, MULTIPLIER_COLUMNS, frame, wiod2013.CLASSIFICATION, year)
+                for year, by_classification in frames.items():
+                    _drop_other_releases(con, MULTIPLIERS, MULTIPLIER_COLUMNS, year, list(by_classification))
+                    for classification, frame in by_classification.items():
+                        context.log.info(f"{year}: Leontief multipliers of {classification}")
+                        replace_year(con, MULTIPLIERS, MULTIPLIER_COLUMNS, frame, classification, year)
             return dg.MaterializeResult(metadata={"years": years, **_years_metadata(con, MULTIPLIERS, years)})
 
     return [wiod_tables, leontief_industry_multipliers]
+
+
+class _AuditFailed(Exception):
+    """Raised inside the write transaction so that it rolls back; carries the check results."""
+
+    def __init__(self, checks: list[dg.AssetCheckResult]):
+        super().__init__("blocking checks failed")
+        self.checks = checks
+
+
+def write_years(context, con, raw_dir, years: list[int], present: dict[str, list[int]]) -> dict[int, list[str]]:
+    """Replace each year's rows with every release read for it; returns the releases read per year."""
+    read: dict[int, list[str]] = {}
+    for year in years:
+        tables = releases.read_tables(raw_dir, year, present)
+        read[year] = [t.classification for t in tables]
+        for table_name, columns in ((FLOWS, FLOWS_COLUMNS), (GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS)):
+            _drop_other_releases(con, table_name, columns, year, read[year])
+        for table in tables:
+            context.log.info(
+                f"{year}: read {table.classification} {table.source.name} "
+                f"({len(table.countries)} economies x {len(table.industries)} industries)"
+            )
+            replace_year(con, FLOWS, FLOWS_COLUMNS, table.flows_frame(), table.classification, year)
+            replace_year(
+                con, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, table.gross_output_frame(), table.classification, year
+            )
+    return read
+
+
+def classifications_of_year(con, year: int) -> list[str]:
+    """The releases whose raw gross output holds the year; an error if none does."""
+    ensure_table(con, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS)
+    found = [
+        c for (c,) in con.execute(
+            f"select distinct classification from {GROSS_OUTPUT} where year = ? order by 1", [year]
+        ).fetchall()
+    ]
+    if not found:
+        raise ValueError(f"{GROSS_OUTPUT} has no rows for {year}: materialize the raw year first")
+    return found
 
 
 def multipliers_frame(con, year: int, classification: str = wiod2013.CLASSIFICATION) -> pd.DataFrame:
@@ -190,6 +210,12 @@ def multipliers_frame(con, year: int, classification: str = wiod2013.CLASSIFICAT
             "leontief_domestic": result.domestic.ravel(),
         }
     )
+
+
+def _drop_other_releases(con, table: str, columns: dict[str, str], year: int, keep: list[str]) -> None:
+    """Delete the year's rows of releases no longer read for it (their files left the raw folder)."""
+    ensure_table(con, table, columns)
+    con.execute(f"delete from {table} where year = ? and classification not in (select unnest(?))", [year, keep])
 
 
 def _years_metadata(con, table: str, years: list[int]) -> dict[str, dg.MetadataValue]:

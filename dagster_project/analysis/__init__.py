@@ -1,0 +1,1 @@
+"""Statistical analyses run on the marts: panel regressions and the findings report."""

@@ -1,0 +1,89 @@
+"""Ingest of the indicator sources of the innovation domain: one asset per source file.
+
+Each file is its own asset, so a missing or malformed file fails only its own asset (with
+the file, line and column in the error) while the other sources of the same run still
+materialize. A file is read and validated completely before the warehouse is opened, and
+the table is swapped in one transaction, so a failed read never touches the stored table.
+"""
+
+import dagster as dg
+import duckdb
+
+from dagster_project import indicator_sources
+from dagster_project.indicator_sources import Source, SourceFileError
+from dagster_project.resources import RawFilesResource, WarehouseResource
+from dagster_project.warehouse import column_schema, replace_rows, table_metadata, transaction
+
+INDICATOR_ASSET_KEYS = [dg.AssetKey(source.asset_key) for source in indicator_sources.SOURCES]
+
+
+def build_indicator_assets() -> list[dg.AssetsDefinition]:
+    return [_ingest_asset(source) for source in indicator_sources.SOURCES]
+
+
+def _ingest_asset(source: Source) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=source.asset_key,
+        group_name="ingest",
+        owners=["team:warehouse"],
+        kinds={"csv", "duckdb"},
+        tags={"source": _tag_value(source.provider), indicator_sources.DOMAIN: ""},
+        description=f"{source.description}\n\nSource file: `{source.path}`. Units: {source.units}",
+        metadata={
+            "dagster/column_schema": column_schema(source.sql_columns, source.column_docs),
+            "source_path": source.path,
+            "provenance": source.provenance,
+            "units": source.units,
+            "primary_key": list(source.key),
+        },
+    )
+    def ingest(context: dg.AssetExecutionContext, raw_files: RawFilesResource, warehouse: WarehouseResource):
+        try:
+            table = indicator_sources.read_source(raw_files.path, source)
+        except SourceFileError as exc:
+            raise dg.Failure(
+                description=str(exc),
+                metadata={"source_file": str(source.file(raw_files.path)), "table": source.qualified_table},
+                allow_retries=False,
+            ) from exc
+        if table.ignored_columns:
+            context.log.warning(f"{table.path}: column(s) not declared, not loaded: {', '.join(table.ignored_columns)}")
+        with warehouse.get_connection() as con, transaction(con):
+            replace_table(con, source, table.frame)
+        context.log.info(f"{table.path}: {len(table.frame)} rows into {source.qualified_table}")
+        with warehouse.get_connection() as con:
+            metadata = table_metadata(con, source.qualified_table)
+        return dg.MaterializeResult(
+            metadata={
+                **metadata,
+                "source_file": dg.MetadataValue.path(str(table.path)),
+                "source_sha256": table.sha256,
+                "ignored_columns": list(table.ignored_columns),
+            },
+            data_version=dg.DataVersion(table.sha256),
+        )
+
+    return ingest
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, source: Source, frame) -> None:
+    """Swap the whole table for `frame` (call inside `transaction`).
+
+    A table stored with other columns or types than the source now declares (the declaration
+    changed) is dropped and recreated in the same transaction, so the raw table always has
+    the declared schema.
+    """
+    stored = con.execute(
+        "select column_name, data_type, is_nullable from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [indicator_sources.RAW_SCHEMA, source.table],
+    ).fetchall()
+    declared = [(c.name, c.sql_type, "YES" if c.nullable else "NO") for c in source.columns]
+    if stored and stored != declared:
+        con.execute(f"drop table {source.qualified_table}")
+    replace_rows(con, source.qualified_table, source.sql_columns, frame)
+
+
+def _tag_value(text: str) -> str:
+    """Dagster tag values: letters, digits, '-', '_' and '.' only."""
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)[:63].strip("_")

@@ -1,0 +1,45 @@
+"""The input-output releases the warehouse reads, and which of them hold a given year.
+
+Each release module (wiod2013, wiod2016, oecd_icio) has the same three names:
+`CLASSIFICATION`, `available_years(raw_dir)` and `read_year(raw_dir, year) -> IoTable`.
+A year partition ingests every release whose files for that year are in the raw folder,
+each under its own classification; the seeds (dbt/seeds/input_output) are keyed by it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from dagster_project import oecd_icio, wiod2013, wiod2016
+from dagster_project.io_table import IoInputError, IoTable
+
+RELEASES: tuple[ModuleType, ...] = (wiod2013, wiod2016, oecd_icio)
+
+
+def years_by_release(raw_dir: Path) -> dict[str, list[int]]:
+    """The table years each release has in the raw folder (releases with none included)."""
+    return {release.CLASSIFICATION: release.available_years(raw_dir) for release in RELEASES}
+
+
+def available_years(raw_dir: Path) -> list[int]:
+    """Years present in any release."""
+    return sorted({year for years in years_by_release(raw_dir).values() for year in years})
+
+
+def read_tables(raw_dir: Path, year: int, present: dict[str, list[int]] | None = None) -> list[IoTable]:
+    """Every release's validated table for the year; an error if no release has the year.
+
+    `present` (from `years_by_release`) saves listing the raw folder again for each year of
+    a multi-year run.
+    """
+    present = years_by_release(raw_dir) if present is None else present
+    releases = [r for r in RELEASES if year in present.get(r.CLASSIFICATION, ())]
+    if not releases:
+        raise IoInputError(
+            f"{raw_dir}: no input-output table for {year} in any release "
+            f"(wiod2013/rdata/wiot_{year}.RData or the tidy Parquet, "
+            f"wiod2016/WIOT{year}_October16_ROW.RData or _Nov16_ROW.xlsx, oecd_icio/ICIO*_{year}.csv); "
+            f"run `make data` to fill {raw_dir}"
+        )
+    return [release.read_year(raw_dir, year) for release in releases]

@@ -1,0 +1,123 @@
+"""Reliability of whole runs: gating on failed checks, a killed run, analysts reading during a run.
+
+Each test drives complete runs of the pipeline on a generated three-year table beside the
+mirror's real indicator files (tests/pipeline_sample.py).
+"""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import dagster as dg
+import duckdb
+import pytest
+import rdata
+from conftest import table_checksums
+from pipeline_sample import build_raw_dir, mart_checksums, settings_for, start_run
+
+from dagster_project.definitions import build_defs
+from dagster_project.materialize import materialize_all
+
+GATED = [
+    dg.AssetKey(["analytics", "regression_results"]),
+    dg.AssetKey(["reports", "convergence_findings"]),
+    dg.AssetKey(["published", "analytics_snapshot"]),
+]
+
+READER = r"""
+import json, sys, time, duckdb
+path, stop, out = sys.argv[1:4]
+reads, errors, inconsistent = 0, [], []
+while True:
+    try:
+        with duckdb.connect(path, read_only=True) as con:
+            published = dict(con.execute("select table_name, row_count from meta.snapshot_tables").fetchall())
+            for table in ("marts.fct_manufacturing_servitization", "analytics.regression_results"):
+                actual = con.execute(f"select count(*) from {table}").fetchone()[0]
+                if actual != published[table] or actual == 0:
+                    inconsistent.append((table, actual, published[table]))
+        reads += 1
+    except Exception as exc:
+        errors.append(repr(exc))
+    if __import__("os").path.exists(stop):
+        break
+    time.sleep(0.05)
+json.dump({"reads": reads, "errors": errors, "inconsistent": inconsistent}, open(out, "w"))
+"""
+
+
+@pytest.fixture(scope="module")
+def good_run(tmp_path_factory):
+    """One complete good run: the last good state every test below starts from."""
+    root = tmp_path_factory.mktemp("reliability")
+    build_raw_dir(root / "raw")
+    settings = settings_for(root, root / "raw")
+    results = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lambda _: None)
+    assert all(r.success for r in results)
+    return root, settings
+
+
+def test_a_bad_row_stops_the_regressions_report_and_snapshot_and_keeps_the_last_good_ones(good_run, tmp_path):
+    root, settings = good_run
+    snapshot = settings.warehouse_dir / "analytics.duckdb"
+    report = settings.warehouse_dir / "reports" / "convergence_findings.html"
+    before_snapshot, before_report = table_checksums(snapshot), report.read_bytes()
+    path = settings.raw_dir / "wiod2013" / "rdata" / "wiot_2010.RData"
+    good = path.read_bytes()
+    objects = rdata.read_rda(path)
+    objects["wiot_2010"]["output"][100] *= 1000  # one row in thousands where millions are expected
+    rdata.write_rda(path, objects)
+    try:
+        results = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lambda _: None)
+    finally:
+        path.write_bytes(good)
+    (result,) = results
+    assert not result.success
+    materialized = {e.asset_key for e in result.all_events if e.is_step_materialization}
+    assert not materialized & set(GATED)
+    failed_checks = [
+        e.event_specific_data.check_name for e in result.all_events
+        if isinstance(e.event_specific_data, dg.AssetCheckEvaluation) and not e.event_specific_data.passed
+    ]
+    assert "io_accounting_identities" in failed_checks
+    assert table_checksums(snapshot) == before_snapshot
+    assert report.read_bytes() == before_report
+
+
+def test_analysts_reading_the_snapshot_during_a_full_run_never_fail_or_see_half_a_run(good_run, tmp_path):
+    root, settings = good_run
+    stop, out = tmp_path / "stop", tmp_path / "reads.json"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(settings.warehouse_dir / "analytics.duckdb"), str(stop), str(out)]
+    )
+    run = start_run(settings, tmp_path / "dagster_home", tmp_path / "run.log")
+    assert run.wait(timeout=900) == 0, (tmp_path / "run.log").read_text()[-3000:]
+    stop.touch()
+    reader.wait(timeout=60)
+    reads = json.loads(out.read_text())
+    assert reads["errors"] == []
+    assert reads["inconsistent"] == []
+    assert reads["reads"] > 10
+
+
+def test_a_run_killed_while_writing_recovers_to_the_same_marts_as_a_clean_run(good_run, tmp_path):
+    _, clean = good_run
+    expected = mart_checksums(clean.warehouse_path)
+    build_raw_dir(tmp_path / "raw")
+    settings = settings_for(tmp_path, tmp_path / "raw")
+    home = tmp_path / "dagster_home"
+    killed = start_run(settings, home, tmp_path / "killed.log")
+    # Kill once the warehouse has been written to for a while: mid-ingest or mid-dbt.
+    deadline = time.monotonic() + 300
+    while not (settings.warehouse_path.exists() and settings.warehouse_path.stat().st_size > 20_000_000):
+        assert killed.poll() is None and time.monotonic() < deadline, (tmp_path / "killed.log").read_text()[-3000:]
+        time.sleep(0.1)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    rerun = start_run(settings, home, tmp_path / "rerun.log")
+    assert rerun.wait(timeout=900) == 0, (tmp_path / "rerun.log").read_text()[-3000:]
+    assert mart_checksums(settings.warehouse_path) == expected
+    with duckdb.connect(str(settings.warehouse_dir / "analytics.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_manufacturing_servitization").fetchone()[0] > 0
