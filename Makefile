@@ -72,7 +72,7 @@ docs: install $(MANIFEST)
 
 # A DuckDB shell on the analysts' published snapshot (read-only: it never blocks the pipeline).
 sql: install
-	@$(VENV)/bin/duckdb -readonly $(WAREHOUSE_DIR)/analytics.duckdb
+	@$(VENV)/bin/duckdb -readonly $(WAREHOUSE_DIR)/published.duckdb
 
 clean:
 	rm -rf dbt/target dbt/logs $(WAREHOUSE_DIR)/*.duckdb

@@ -2,7 +2,7 @@
 
 DuckDB lets one process write a file, and any open handle, even read-only, blocks another
 process's writes. So analysts never open the pipeline's `warehouse.duckdb`: they open
-`analytics.duckdb`, which the pipeline writes under a temporary name and renames into
+`published.duckdb`, which the pipeline writes under a temporary name and renames into
 place in one atomic step, only after every blocking check upstream has passed. A reader
 sees the previous snapshot or the new one, never a half-written file, and never holds a
 lock the pipeline needs.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-SNAPSHOT_NAME = "analytics.duckdb"
+SNAPSHOT_NAME = "published.duckdb"
 # What analysts query: marts, regression tables and the classifications behind them.
 PUBLISHED_SCHEMAS = ("marts", "analytics", "seeds")
 

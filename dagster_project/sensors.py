@@ -97,7 +97,7 @@ def move_into_raw(path: Path, target: Path) -> None:
 )
 def landing_folder(context: dg.SensorEvaluationContext, landing: LandingFolderResource, raw_files: RawFilesResource):
     handled: dict[str, str] = json.loads(context.cursor or "{}")
-    run_requests, new_years, rejected = [], [], []
+    run_requests, new_years, rejected, deferred = [], [], [], []
     for path in sorted(p for p in landing.path.rglob("*") if p.is_file() and not p.name.endswith(".partial")):
         relative = path.relative_to(landing.path)
         digest = sha256(path)
@@ -106,7 +106,8 @@ def landing_folder(context: dg.SensorEvaluationContext, landing: LandingFolderRe
         try:
             landed = validate(path, relative)
             if sha256(path) != digest:
-                context.log.warning(f"{path}: changed while it was validated; left for the next tick")
+                deferred.append(f"{path} changed while it was validated; left in place for the next tick")
+                context.log.warning(deferred[-1])
                 continue
         except LandingRejected as exc:
             context.log.error(f"rejected {path}: {exc}")
@@ -134,7 +135,8 @@ def landing_folder(context: dg.SensorEvaluationContext, landing: LandingFolderRe
             )
     context.update_cursor(json.dumps(handled, sort_keys=True))
     if not run_requests:
-        return dg.SkipReason("; ".join(f"rejected: {r}" for r in rejected) or "no new or changed files")
+        notes = [f"rejected: {r}" for r in rejected] + [f"deferred: {d}" for d in deferred]
+        return dg.SkipReason("; ".join(notes) or "no new or changed files")
     return dg.SensorResult(
         run_requests=run_requests,
         dynamic_partitions_requests=[io_years.build_add_request(sorted(set(new_years)))] if new_years else None,

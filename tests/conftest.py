@@ -52,7 +52,7 @@ class BuiltWarehouse:
 
     @property
     def snapshot_path(self) -> Path:
-        return self.settings.warehouse_dir / "analytics.duckdb"
+        return self.settings.warehouse_dir / "published.duckdb"
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +86,23 @@ def run_io_years(defs: dg.Definitions, years: list[str]) -> dg.ExecuteInProcessR
     return defs.resolve_job_def("io_yearly").execute_in_process(
         instance=instance, tags=partition_range_tags(years), raise_on_error=False
     )
+
+
+@pytest.fixture(scope="session")
+def sample_pipeline(tmp_path_factory) -> BuiltWarehouse:
+    """A complete good run on generated WIOD years beside the mirror's real indicator files.
+
+    The last good state the reliability and bad-input tests start from; a test that breaks a
+    file restores it.
+    """
+    from pipeline_sample import build_raw_dir, settings_for
+
+    from dagster_project.definitions import build_defs
+    from dagster_project.materialize import materialize_all
+
+    root = tmp_path_factory.mktemp("sample_pipeline")
+    build_raw_dir(root / "raw")
+    settings = settings_for(root, root / "raw")
+    results = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lambda _: None)
+    assert all(r.success for r in results), "the good run on the generated sample failed"
+    return BuiltWarehouse(settings, results, {})

@@ -20,10 +20,13 @@ YEARS = (2009, 2010, 2011)
 
 
 def build_raw_dir(raw_dir: Path, years=YEARS) -> None:
+    """Links to each mirror file (a test may swap one for a broken copy), generated WIOD years."""
     raw_dir.mkdir(parents=True, exist_ok=True)
-    for folder in SHARED_DATA.iterdir():
-        if folder.is_dir() and folder.name != "wiod2013":
-            (raw_dir / folder.name).symlink_to(folder, target_is_directory=True)
+    for source in SHARED_DATA.rglob("*"):
+        relative = source.relative_to(SHARED_DATA)
+        if source.is_file() and relative.parts[0] != "wiod2013" and source.name != "PROVENANCE.md":
+            (raw_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+            (raw_dir / relative).symlink_to(source)
     for year in years:
         write_rdata(raw_dir, sample_year(year))
 

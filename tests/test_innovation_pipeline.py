@@ -4,6 +4,8 @@ Expected ranks, normalisations, composites and growth rates are recomputed here 
 and numpy from the generated inputs, independently of the SQL, and compared exactly.
 """
 
+import json
+
 import dagster as dg
 import duckdb
 import numpy as np
@@ -28,6 +30,7 @@ from wiod_sample import COUNTRIES, INDUSTRIES, sample_year, write_rdata
 from dagster_project.definitions import build_defs
 from dagster_project.indicator_sources import ITU_IDI_2017, SOURCES, WDI_VALUES
 from dagster_project.materialize import materialize_all
+from dagster_project.project import dbt_project
 from dagster_project.settings import Settings
 
 WIOD_YEARS = (2001, 2002, 2010)  # 2003-2009 missing: growth is never taken across the gap
@@ -46,7 +49,7 @@ def built(tmp_path_factory):
     write_indicator_sources(settings.raw_dir)
     defs = build_defs(settings)
     results = materialize_all(defs, dg.DagsterInstance.ephemeral(), report=lambda _: None, domains=DOMAINS)
-    assert [r.success for r in results] == [True, True]
+    assert all(r.success for r in results)
     return settings, defs, samples
 
 
@@ -294,3 +297,22 @@ def test_a_bad_source_fails_only_its_own_asset_and_leaves_its_table_unchanged(bu
     after = table_checksums(settings.warehouse_path)
     for table in ("raw.wdi_indicator_values", "raw.itu_idi_2017", "marts.fct_innovation_index", "marts.claims_ledger"):
         assert after[table] == before[table], table
+
+
+def test_every_column_of_the_innovation_models_is_documented(built):
+    settings, _, _ = built
+    manifest = json.loads(dbt_project.manifest_path.read_text())
+    models = [
+        node for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and "innovation" in node["tags"]
+    ]
+    assert len(models) > 20
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        for node in models:
+            stored = [r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position", [node["schema"], node["alias"]],
+            ).fetchall()]
+            documented = {name for name, column in node["columns"].items() if column.get("description")}
+            assert stored and not set(stored) - documented, (node["name"], sorted(set(stored) - documented))
+            assert node["description"], node["name"]

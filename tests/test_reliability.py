@@ -48,20 +48,14 @@ json.dump({"reads": reads, "errors": errors, "inconsistent": inconsistent}, open
 """
 
 
-@pytest.fixture(scope="module")
-def good_run(tmp_path_factory):
-    """One complete good run: the last good state every test below starts from."""
-    root = tmp_path_factory.mktemp("reliability")
-    build_raw_dir(root / "raw")
-    settings = settings_for(root, root / "raw")
-    results = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lambda _: None)
-    assert all(r.success for r in results)
-    return root, settings
+@pytest.fixture
+def good_run(sample_pipeline):
+    return sample_pipeline.settings.warehouse_dir.parent, sample_pipeline.settings
 
 
 def test_a_bad_row_stops_the_regressions_report_and_snapshot_and_keeps_the_last_good_ones(good_run, tmp_path):
     root, settings = good_run
-    snapshot = settings.warehouse_dir / "analytics.duckdb"
+    snapshot = settings.warehouse_dir / "published.duckdb"
     report = settings.warehouse_dir / "reports" / "convergence_findings.html"
     before_snapshot, before_report = table_checksums(snapshot), report.read_bytes()
     path = settings.raw_dir / "wiod2013" / "rdata" / "wiot_2010.RData"
@@ -90,7 +84,7 @@ def test_analysts_reading_the_snapshot_during_a_full_run_never_fail_or_see_half_
     root, settings = good_run
     stop, out = tmp_path / "stop", tmp_path / "reads.json"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(settings.warehouse_dir / "analytics.duckdb"), str(stop), str(out)]
+        [sys.executable, "-c", READER, str(settings.warehouse_dir / "published.duckdb"), str(stop), str(out)]
     )
     run = start_run(settings, tmp_path / "dagster_home", tmp_path / "run.log")
     assert run.wait(timeout=900) == 0, (tmp_path / "run.log").read_text()[-3000:]
@@ -119,5 +113,5 @@ def test_a_run_killed_while_writing_recovers_to_the_same_marts_as_a_clean_run(go
     rerun = start_run(settings, home, tmp_path / "rerun.log")
     assert rerun.wait(timeout=900) == 0, (tmp_path / "rerun.log").read_text()[-3000:]
     assert mart_checksums(settings.warehouse_path) == expected
-    with duckdb.connect(str(settings.warehouse_dir / "analytics.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(settings.warehouse_dir / "published.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from marts.fct_manufacturing_servitization").fetchone()[0] > 0

@@ -8,6 +8,7 @@ import dagster as dg
 import pandas as pd
 
 from dagster_project.analysis import claims, regressions, report
+from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.resources import WarehouseResource
 from dagster_project.warehouse import replace_rows, table_metadata, transaction
 
@@ -63,10 +64,12 @@ CLAIM_COLUMNS = {
     specs=[
         dg.AssetSpec(
             SPECS_KEY, deps=[PANEL], group_name="analysis", owners=["team:research"], kinds={"python", "duckdb"},
+            automation_condition=FOLLOW_INPUTS,
             description="One row per estimated specification: formula, sample, dependent, fixed effects, clustering.",
         ),
         dg.AssetSpec(
             RESULTS_KEY, deps=[PANEL], group_name="analysis", owners=["team:research"], kinds={"python", "duckdb"},
+            automation_condition=FOLLOW_INPUTS,
             description="Coefficients of every specification with clustered standard errors, confidence "
             "intervals, observations, clusters and within R²; estimated with linearmodels PanelOLS.",
         ),
@@ -90,6 +93,7 @@ def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     deps=[SERVITIZATION, SPECS_KEY, RESULTS_KEY, PANEL],
     group_name="analysis",
     owners=["team:research"],
+    automation_condition=FOLLOW_INPUTS,
     kinds={"python", "duckdb"},
     description="Findings 1-5 of the 2018 convergence study, each with the evidence computed here and a "
     "verdict (reproduced / not reproduced / not testable with this data) and its reason.",
@@ -116,6 +120,7 @@ def convergence_claims_ledger(warehouse: WarehouseResource) -> dg.MaterializeRes
     deps=[SERVITIZATION, SPECS_KEY, RESULTS_KEY, CLAIMS_KEY, INNOVATION_LEDGER],
     group_name="analysis",
     owners=["team:research"],
+    automation_condition=FOLLOW_INPUTS,
     kinds={"html", "plotly"},
     description=f"warehouse/reports/{REPORT_FILE}: charts of the service-input share (Korea against its peers, "
     "the latest ranking), coefficient plots and the claims ledger, one self-contained HTML file.",

@@ -11,6 +11,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.project import dbt_project
 from dagster_project.resources import WarehouseResource
 from dagster_project.warehouse import table_metadata
@@ -30,6 +31,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
             key=dg.AssetKey([schema, props["alias"] or props["name"]]),
             group_name=group,
             owners=["team:warehouse"],
+            automation_condition=FOLLOW_INPUTS,
         )
 
 

@@ -8,13 +8,12 @@ the table is swapped in one transaction, so a failed read never touches the stor
 
 import dagster as dg
 import duckdb
+import pandas as pd
 
 from dagster_project import indicator_sources
 from dagster_project.indicator_sources import Source, SourceFileError
 from dagster_project.resources import RawFilesResource, WarehouseResource
 from dagster_project.warehouse import column_schema, replace_rows, table_metadata, transaction
-
-INDICATOR_ASSET_KEYS = [dg.AssetKey(source.asset_key) for source in indicator_sources.SOURCES]
 
 
 def build_indicator_assets() -> list[dg.AssetsDefinition]:
@@ -66,7 +65,7 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
     return ingest
 
 
-def replace_table(con: duckdb.DuckDBPyConnection, source: Source, frame) -> None:
+def replace_table(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.DataFrame) -> None:
     """Swap the whole table for `frame` (call inside `transaction`).
 
     A table stored with other columns or types than the source now declares (the declaration

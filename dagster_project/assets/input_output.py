@@ -14,6 +14,7 @@ import pandas as pd
 
 from dagster_project import leontief, releases, wiod2013
 from dagster_project.assets.checks import IO_CHECK_SPECS, run_io_checks
+from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.io_schema import (
     COLUMN_DOCS, FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
 )
@@ -87,6 +88,7 @@ def build_input_output_assets(
     @dg.asset(
         key=["intermediate", "leontief_industry_multipliers"],
         deps=[dg.AssetKey(["raw", "wiod_flows"]), dg.AssetKey(["raw", "wiod_gross_output"])],
+        automation_condition=FOLLOW_INPUTS,
         partitions_def=partitions_def,
         backfill_policy=backfill,
         group_name="intermediate",

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import dagster as dg
 import pandas as pd
 
+from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.publish import PUBLISHED_SCHEMAS, SNAPSHOT_NAME, publish_snapshot
 from dagster_project.resources import WarehouseResource
 
@@ -14,6 +15,7 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
         key=["published", "analytics_snapshot"],
         deps=upstream,
         group_name="publish",
+        automation_condition=FOLLOW_INPUTS,
         owners=["team:warehouse"],
         kinds={"duckdb"},
         description=(

@@ -53,7 +53,8 @@ class ValidationSummary:
             description=(
                 f"{self.suite}: all {self.evaluated} expectations met on {self.rows} rows"
                 if self.success
-                else f"{self.suite}: {len(self.failures)} of {self.evaluated} expectations failed"
+                else f"{self.suite}: {len(self.failures)} of {self.evaluated} expectations failed: "
+                + "; ".join(f.describe() for f in self.failures[:3])
             ),
             metadata={
                 "suite": self.suite,
