@@ -60,7 +60,8 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 bench: install-dev $(MANIFEST)
-	@$(PY) bench/io_stage.py
+	@$(PY) -m pip install --quiet -r bench/requirements.txt
+	@$(PY) -m bench.run
 
 ui: install $(MANIFEST)
 	@$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000

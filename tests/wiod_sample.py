@@ -30,19 +30,21 @@ class SampleYear:
     year: int
     inter: np.ndarray
     final: np.ndarray
+    countries: tuple[str, ...] = COUNTRIES
 
     @property
     def output(self) -> np.ndarray:
         return self.inter.sum(axis=1) + self.final.sum(axis=1)
 
 
-def sample_year(year: int, seed: int | None = None) -> SampleYear:
+def sample_year(year: int, seed: int | None = None, countries: tuple[str, ...] = COUNTRIES) -> SampleYear:
+    """A year of the release; fewer `countries` make a small table for reader unit tests."""
     rng = np.random.default_rng(year if seed is None else seed)
-    n = len(COUNTRIES) * len(INDUSTRIES)
+    n = len(countries) * len(INDUSTRIES)
     inter = rng.integers(0, 25, size=(n, n)).astype(np.int32)
     inter[rng.random((n, n)) < 0.3] = 0  # sparse, like the real tables
-    final = rng.integers(40, 400, size=(n, len(COUNTRIES) * len(FINAL_USE_CODES))).astype(np.int32)
-    return SampleYear(year, inter, final)
+    final = rng.integers(40, 400, size=(n, len(countries) * len(FINAL_USE_CODES))).astype(np.int32)
+    return SampleYear(year, inter, final, countries)
 
 
 def write_rdata(raw_dir: Path, sample: SampleYear, *, stored_year: int | None = None) -> Path:
@@ -54,7 +56,7 @@ def write_rdata(raw_dir: Path, sample: SampleYear, *, stored_year: int | None = 
         {
             f"wiot_{sample.year}": {
                 "year": np.array([stored_year or sample.year], dtype=np.int32),
-                "countries": np.array(COUNTRIES),
+                "countries": np.array(sample.countries),
                 "industries": np.array(INDUSTRIES),
                 "inter": sample.inter,
                 "final": sample.final,
@@ -69,8 +71,9 @@ def write_tidy(raw_dir: Path, samples: list[SampleYear]) -> None:
     """`wiod2013_wiot_long.parquet` + `wiod2013_output.csv`: the mirror's tidy layout."""
     folder = raw_dir / "wiod2013"
     folder.mkdir(parents=True, exist_ok=True)
-    labels = [(c, i) for c in COUNTRIES for i in INDUSTRIES]
-    final_labels = [(c, u) for c in COUNTRIES for u in FINAL_USE_CODES]
+    countries = samples[0].countries
+    labels = [(c, i) for c in countries for i in INDUSTRIES]
+    final_labels = [(c, u) for c in countries for u in FINAL_USE_CODES]
     flows, outputs = [], []
     for s in samples:
         for block, cols, use_type in ((s.inter, labels, "intermediate"), (s.final, final_labels, "final")):

@@ -13,9 +13,13 @@ composites as (
         scores.comparison_set,
         scores.reference_year,
         scores.country_iso3,
-        case when count(scores.minmax_score) = count(*) then avg(scores.minmax_score) end as composite_minmax,
-        case when count(scores.z_score) = count(*) then avg(scores.z_score) end as composite_zscore,
-        avg(scores.rank_in_set) as composite_mean_rank
+        -- Summed in a fixed order and rounded like the scores: the same data must give the
+        -- same composites and ranks, ties included (a plain avg of doubles may not).
+        case when count(scores.minmax_score) = count(*)
+            then round(avg(scores.minmax_score order by scores.component), 12) end as composite_minmax,
+        case when count(scores.z_score) = count(*)
+            then round(avg(scores.z_score order by scores.component), 12) end as composite_zscore,
+        avg(scores.rank_in_set order by scores.component) as composite_mean_rank
     from {{ ref('int_innovation_index_scores') }} as scores
     inner join index_components using (component)
     group by all

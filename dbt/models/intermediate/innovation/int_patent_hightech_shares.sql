@@ -5,7 +5,8 @@
     mapped to manufacturing (complete filing years only);
   * wipo_fields: granted patent families in the high-tech WIPO fields of the seed
     wipo_high_tech_fields ÷ families in all fields (the sum over the 35 fields and
-    'unassigned', so that numerator and denominator are counted alike).
+    'unassigned', so that numerator and denominator are counted alike), summed in field order
+    so that fractional counts add up to the same bits in every build.
 -#}
 with patstat as (
     select
@@ -24,8 +25,8 @@ wipo_fields as (
         'wipo_fields' as definition,
         families.country_iso3,
         families.year,
-        coalesce(sum(families.patent_families) filter (where fields.is_high_tech), 0) as hightech_patents,
-        sum(families.patent_families) as all_patents
+        coalesce(sum(families.patent_families order by wipo_field) filter (where fields.is_high_tech), 0) as hightech_patents,
+        sum(families.patent_families order by wipo_field) as all_patents
     from {{ ref('stg_ncses__patent_families_by_wipo_field') }} as families
     inner join {{ ref('wipo_high_tech_fields') }} as fields using (wipo_field)
     where families.country_iso3 is not null
