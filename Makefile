@@ -59,7 +59,7 @@ chromium:
 	@command -v chromium >/dev/null || { echo "== installing Debian's chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-bench: install-dev $(MANIFEST)
+bench: install-dev data $(MANIFEST)
 	@$(PY) -m pip install --quiet -r bench/requirements.txt
 	@$(PY) -m bench.run
 
