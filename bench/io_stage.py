@@ -1,9 +1,10 @@
-"""The input-output stage as the benchmark measures it, and its plain-numpy floor.
+"""The input-output stage as the benchmark measures it, its plain-numpy floor, and pymrio.
 
-The IO stage is what the `intermediate/leontief_industry_multipliers` asset does for every
-year: read Z and x from the warehouse, form A, solve for the Leontief sums the marts need
-(global and domestic) and write them in one transaction. The floor is the textbook
-computation on matrices already in memory: A = Z·x̂⁻¹ and L = (I - A)⁻¹ with numpy.
+The IO stage is the Leontief part of `wiod_tables` for every year: read Z and x from
+DuckDB tables, form A, solve for the Leontief sums the marts need (global and domestic)
+and write them in one transaction. The floor is the textbook computation on matrices
+already in memory: A = Z·x̂⁻¹ and L = (I - A)⁻¹ with numpy. pymrio is given the same
+matrices in memory, as a pymrio user would have them.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
-from dagster_project.assets.input_output import multipliers_frame
+from dagster_project import leontief
+from dagster_project.io_staging import multipliers_frame
 from dagster_project.io_schema import (
     FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
 )
@@ -45,3 +48,31 @@ def numpy_floor(tables: list[IoTable]) -> None:
     for table in tables:
         a = table.inter / np.where(table.output > 0, table.output, 1.0)
         np.linalg.inv(np.eye(table.size) - a)
+
+
+def project_compute(tables: list[IoTable]) -> list[leontief.IndustryMultipliers]:
+    """The stage's linear algebra alone, on matrices in memory: what pymrio is compared with."""
+    return [
+        leontief.industry_multipliers(
+            leontief.technical_coefficients(t.inter, t.output), len(t.countries), len(t.industries)
+        )
+        for t in tables
+    ]
+
+
+def pymrio_same_multipliers(tables: list[IoTable]) -> list[np.ndarray]:
+    """pymrio's A and L, reduced to the global multipliers the marts use (L summed by supplying industry).
+
+    The domestic multipliers are left out, which favours pymrio: it has no per-country inverse.
+    """
+    import pymrio
+
+    sums = []
+    for table in tables:
+        labels = pd.MultiIndex.from_arrays(table.row_labels(), names=["region", "sector"])
+        z = pd.DataFrame(table.inter, index=labels, columns=labels)
+        x = pd.DataFrame({"indout": table.output}, index=labels)
+        l_matrix = pymrio.calc_L(pymrio.calc_A(z, x))
+        by_industry = l_matrix.groupby(level="sector", sort=False).sum()
+        sums.append(by_industry.loc[list(table.industries)].to_numpy())
+    return sums

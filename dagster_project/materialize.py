@@ -3,11 +3,15 @@
 The run goes through the Dagster instance in DAGSTER_HOME, so `make ui` shows its history,
 lineage and checks. One run of `refresh_all` covers every year partition and everything
 downstream; blocking checks stop what depends on a failure, and the published snapshot is
-replaced only when everything before it succeeded.
+replaced only when everything before it succeeded. `make run` executes it with the code
+location's multiprocess executor (years staged in parallel, warehouse steps one at a time);
+tests pass their own Definitions and run them in process.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import sys
 import time
 from collections.abc import Callable, Collection
@@ -20,6 +24,43 @@ from dagster_project.schedules import partition_range_tags
 
 # Step starts and successes, and the assets' own log lines; DEBUG would print every dbt event.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+# Which process launched a run, so that a later launch can tell a killed run from a running one.
+LAUNCHER_TAG = "economic_warehouse/launcher"
+IN_PROGRESS = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+
+
+def launcher_tags() -> dict[str, str]:
+    return {LAUNCHER_TAG: f"{socket.gethostname()}:{os.getpid()}"}
+
+
+def release_abandoned_runs(instance: dg.DagsterInstance, report: Callable[[str], None] = print) -> list[str]:
+    """Fail the runs launched here whose process is gone (killed), and free their pool slots.
+
+    A killed run never reports its end, so the `duckdb_writer` slot its warehouse step held
+    stays claimed and every later warehouse step would wait for it forever. Runs launched by
+    the Dagster daemon or webserver are left to Dagster's run monitoring.
+    """
+    released = []
+    for record in instance.get_run_records(dg.RunsFilter(statuses=IN_PROGRESS)):
+        run = record.dagster_run
+        host, _, pid = run.tags.get(LAUNCHER_TAG, "").partition(":")
+        if host != socket.gethostname() or not pid or _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"its launching process {pid} is gone (killed); pool slots freed")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        report(f"run {run.run_id}: its process {pid} is gone; marked failed and its pool slots freed")
+        released.append(run.run_id)
+    return released
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def materialize_all(
@@ -27,24 +68,42 @@ def materialize_all(
     instance: dg.DagsterInstance,
     report: Callable[[str], None] = print,
     domains: Collection[str] | None = None,
-) -> list[dg.ExecuteInProcessResult]:
+    parallel: bool = False,
+) -> list[dg.ExecuteInProcessResult | dg.ExecuteJobResult]:
     """One `refresh_all` run over every year on disk (a list, for callers that keep results).
 
     `domains` limits the run to the dbt domains named (and what feeds them), for a raw folder
     that holds only some domains' sources; assets downstream of the others are left out.
+    `parallel` runs it with the executor of `dagster_project.definitions` (multiprocess), whose
+    steps load the code location from the environment's settings: `defs` must be that one.
     """
     years = register_years(instance, defs.resources["raw_files"].path)
     if not years:
         raise SystemExit(f"no input-output tables in {defs.resources['raw_files'].path}: run `make data` first")
+    release_abandoned_runs(instance, report)
+    tags = {**partition_range_tags(years), **launcher_tags()}
     report(f"refresh_all: {len(years)} input-output years ({', '.join(years)}) and everything downstream ...")
     started = time.perf_counter()
-    result = defs.resolve_job_def("refresh_all").execute_in_process(
-        run_config=QUIET_LOGS,
-        instance=instance,
-        tags=partition_range_tags(years),
-        raise_on_error=False,
-        asset_selection=_domain_selection(defs, domains),
-    )
+    selection = _domain_selection(defs, domains)
+    if parallel:
+        from dagster_project.definitions import refresh_all_job
+
+        result = dg.execute_job(
+            dg.reconstructable(refresh_all_job),
+            instance,
+            run_config=QUIET_LOGS,
+            tags=tags,
+            raise_on_error=False,
+            asset_selection=selection,
+        )
+    else:
+        result = defs.resolve_job_def("refresh_all").execute_in_process(
+            run_config=QUIET_LOGS,
+            instance=instance,
+            tags=tags,
+            raise_on_error=False,
+            asset_selection=selection,
+        )
     if result.success:
         report(f"refresh_all: done in {time.perf_counter() - started:.1f}s (run {result.run_id})")
     else:
@@ -67,12 +126,14 @@ def _domain_selection(defs: dg.Definitions, domains: Collection[str] | None) -> 
     return sorted((dg.AssetSelection.all() - excluded.downstream()).resolve(graph))
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """`--sequential` runs every step in this process, one after another (debugging, comparisons)."""
     from dagster_project.definitions import defs
 
-    results = materialize_all(defs, dg.DagsterInstance.get(), lambda line: print(line, flush=True))
+    parallel = "--sequential" not in argv
+    results = materialize_all(defs, dg.DagsterInstance.get(), lambda line: print(line, flush=True), parallel=parallel)
     return 0 if all(r.success for r in results) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -1,7 +1,8 @@
-"""Resources: the raw-file folder, the DuckDB warehouse, and the dbt CLI."""
+"""Resources: the raw-file folder, the DuckDB warehouse, the staging folder, and the dbt CLI."""
 
 from __future__ import annotations
 
+import pickle
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,14 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.project import dbt_project
 from dagster_project.settings import Settings
+
+
+# DuckDB admits one process per file while any connection is open, reading or writing: every
+# step that opens the warehouse (ingest loads, dbt, regressions, publish) is in this pool,
+# whose limit is 1 (dagster_home/dagster.yaml), so such steps run one at a time across all
+# runs while steps that don't (year staging) run beside them.
+WAREHOUSE_POOL = "duckdb_writer"
+STAGING_IO_MANAGER = "staging_io_manager"
 
 
 class LandingFolderResource(dg.ConfigurableResource):
@@ -49,6 +58,11 @@ class WarehouseResource(dg.ConfigurableResource):
     def path(self) -> Path:
         return Path(self.database)
 
+    @property
+    def staging_dir(self) -> Path:
+        """Where runs stage files before loading them, beside the warehouse file (same disk)."""
+        return self.path.parent / "staging"
+
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         con = duckdb.connect(self.database)
@@ -58,12 +72,36 @@ class WarehouseResource(dg.ConfigurableResource):
             con.close()
 
 
+class StagingIOManager(dg.ConfigurableIOManager):
+    """Pickles the small values passed between the steps of a run (which year; what was staged).
+
+    Kept by run and step, not by partition, because a single run covers many year partitions
+    and Dagster's default IO manager refuses outputs spanning several partitions.
+    """
+
+    root: str
+
+    def _path(self, context: dg.OutputContext) -> Path:
+        # One file per output and, for a dynamic output, per mapping key (the year).
+        name = ".".join(p for p in (context.step_key, context.name, context.mapping_key) if p)
+        return Path(self.root) / context.run_id / "outputs" / f"{name}.pickle"
+
+    def handle_output(self, context: dg.OutputContext, obj) -> None:
+        path = self._path(context)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(obj))
+
+    def load_input(self, context: dg.InputContext):
+        return pickle.loads(self._path(context.upstream_output).read_bytes())
+
+
 def build_resources(settings: Settings) -> dict[str, object]:
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     return {
         "raw_files": RawFilesResource(root=str(settings.raw_dir)),
         "landing": LandingFolderResource(root=str(settings.landing_dir)),
         "warehouse": WarehouseResource(database=str(settings.warehouse_path)),
+        STAGING_IO_MANAGER: StagingIOManager(root=str(settings.warehouse_dir / "staging")),
         # The dbt installed beside this interpreter, whether or not the venv is on PATH.
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
     }

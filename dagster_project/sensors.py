@@ -25,7 +25,9 @@ from dagster_project.io_table import IoInputError
 from dagster_project.partitions import io_years
 from dagster_project.resources import LandingFolderResource, RawFilesResource
 
-IO_ASSETS = dg.AssetSelection.assets(["raw", "wiod_flows"], ["raw", "wiod_gross_output"])
+IO_ASSETS = dg.AssetSelection.assets(
+    ["raw", "wiod_flows"], ["raw", "wiod_gross_output"], ["intermediate", "leontief_industry_multipliers"]
+)
 
 
 class LandingRejected(ValueError):

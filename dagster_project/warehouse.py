@@ -49,14 +49,26 @@ def replace_rows(
     Call inside `transaction` so that the swap is atomic; the table is created with the
     declared column types on first use, so types never depend on what pandas inferred.
     """
+    con.register("incoming_rows", frame[list(columns)])
+    try:
+        replace_rows_from(con, table, columns, "incoming_rows", where, params)
+    finally:
+        con.unregister("incoming_rows")
+
+
+def replace_rows_from(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Mapping[str, str],
+    relation: str,
+    where: str = "true",
+    params: Sequence = (),
+) -> None:
+    """`replace_rows` from any relation DuckDB can scan: a registered frame, `read_parquet(...)`."""
     ensure_table(con, table, columns)
     names = ", ".join(columns)
     con.execute(f"delete from {table} where {where}", list(params))
-    con.register("incoming_rows", frame[list(columns)])
-    try:
-        con.execute(f"insert into {table} ({names}) select {names} from incoming_rows")
-    finally:
-        con.unregister("incoming_rows")
+    con.execute(f"insert into {table} ({names}) select {names} from {relation}")
 
 
 def replace_year(

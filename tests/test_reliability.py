@@ -5,6 +5,7 @@ mirror's real indicator files (tests/pipeline_sample.py).
 """
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -98,10 +99,12 @@ def test_a_run_killed_mid_write_recovers_to_the_same_marts_while_analysts_keep_r
         assert killed.poll() is None, (tmp_path / "killed.log").read_text()[-3000:]
         time.sleep(0.05)
     assert killed.poll() is None, "the run ended before it could be killed"
-    killed.send_signal(signal.SIGKILL)
+    os.killpg(killed.pid, signal.SIGKILL)  # the run and every step process it started
     killed.wait()
     rerun = start_run(settings, home, tmp_path / "rerun.log")
     assert rerun.wait(timeout=900) == 0, (tmp_path / "rerun.log").read_text()[-3000:]
+    # The killed run held the warehouse pool's slot: the rerun found it dead and freed the slot.
+    assert "is gone; marked failed and its pool slots freed" in (tmp_path / "rerun.log").read_text()
     stop.touch()
     reader.wait(timeout=60)
     reads = json.loads(out.read_text())

@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from linearmodels.panel import PanelOLS
 
 SERVICE_GROUPS = ("business", "telecom", "finance", "kibs", "all_services")
 CONVERGENCE_MEASURES = {"direct": "conv_direct_lag", "leontief": "conv_leontief_lag"}
@@ -113,12 +112,33 @@ def specifications() -> list[RegressionSpec]:
     return specs
 
 
-def design(panel: pd.DataFrame, spec: RegressionSpec) -> pd.DataFrame:
-    """The rows and columns one specification is estimated on, indexed (entity, year)."""
-    rows = panel[panel["service_group"] == spec.service_group]
-    condition = SAMPLES[spec.sample][1]
-    if condition:
-        rows = rows.query(condition)
+def prepare(panel: pd.DataFrame) -> pd.DataFrame:
+    """The panel with integer entity and effect ids, sorted by entity and year, once for all specifications.
+
+    linearmodels spends much of a fit on a text index; integer ids spare it that. Each id is
+    the rank of its "country:industry", "country:year" or "industry:year" label, so entities,
+    effect categories and the rows of every fit come in the order of the labels, and the
+    estimates are, bit for bit, those of a fit on the labels.
+    """
+    year = panel["year"].astype(str)
+    labels = {
+        "entity": panel["country_code"] + ":" + panel["industry_code"],
+        "country_year": panel["country_code"] + ":" + year,
+        "industry_year": panel["industry_code"] + ":" + year,
+    }
+    ids = {name: pd.factorize(label, sort=True)[0] for name, label in labels.items()}
+    return panel.assign(**ids, year=panel["year"].astype(int)).sort_values(["entity", "year"])
+
+
+def sample_rows(prepared: pd.DataFrame, service_group: str, sample: str) -> pd.DataFrame:
+    """The prepared rows of one service group in one sample, which several specifications share."""
+    rows = prepared[prepared["service_group"] == service_group]
+    condition = SAMPLES[sample][1]
+    return rows.query(condition) if condition else rows
+
+
+def design(rows: pd.DataFrame, spec: RegressionSpec) -> pd.DataFrame:
+    """The columns one specification is estimated on, indexed (entity, year): `rows` are in that order already."""
     conv = rows[CONVERGENCE_MEASURES[spec.conv_measure]]
     y = rows[DEPENDENTS[spec.dependent]]
     hightech = rows["is_higher_tech"].astype(float)
@@ -133,19 +153,17 @@ def design(panel: pd.DataFrame, spec: RegressionSpec) -> pd.DataFrame:
         {
             "y": y,
             **{t: columns[t] for t in spec.terms},
-            "entity": rows["country_code"] + ":" + rows["industry_code"],
-            "country_year": rows["country_code"] + ":" + rows["year"].astype(str),
-            "industry_year": rows["industry_code"] + ":" + rows["year"].astype(str),
-            "year": rows["year"].astype(int),
+            **{c: rows[c] for c in ("entity", "country_year", "industry_year", "year")},
         }
     )
     frame = frame.replace([np.inf, -np.inf], np.nan).dropna(subset=["y", *spec.terms])
-    return frame.sort_values(["entity", "year"]).set_index(["entity", "year"])
+    return frame.set_index(["entity", "year"])
 
 
-def fit(panel: pd.DataFrame, spec: RegressionSpec) -> pd.DataFrame:
-    """Estimate one specification; one row per term."""
-    data = design(panel, spec)
+def estimate(data: pd.DataFrame, spec: RegressionSpec) -> pd.DataFrame:
+    """Estimate one specification on its design; one row per term."""
+    from linearmodels.panel import PanelOLS  # about 1 s: imported by the estimation only, not by the code location
+
     other = None
     if spec.fixed_effects != "country_industry+year":
         column = spec.fixed_effects.split("+")[1]
@@ -177,8 +195,28 @@ def fit(panel: pd.DataFrame, spec: RegressionSpec) -> pd.DataFrame:
     )
 
 
+def fit(panel: pd.DataFrame, spec: RegressionSpec) -> pd.DataFrame:
+    """Estimate one specification on the panel; one row per term."""
+    return estimate(design(sample_rows(prepare(panel), spec.service_group, spec.sample), spec), spec)
+
+
 def run(panel: pd.DataFrame, specs: list[RegressionSpec]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every specification's row and its estimates, in a stable order."""
+    """Every specification's row and its estimates, in the order of `specs`.
+
+    The specifications share samples (the 120 of specifications() share 30), so each is selected once.
+    """
+    from threadpoolctl import threadpool_limits
+
+    prepared = prepare(panel)
+    samples: dict[tuple[str, str], pd.DataFrame] = {}
+    estimates = []
+    # Each fit is many small least-squares solves: multithreaded BLAS only adds hand-offs, and
+    # with another step busy on the other core each solve waited ~75x longer (same results).
+    with threadpool_limits(limits=1, user_api="blas"):
+        for spec in specs:
+            key = (spec.service_group, spec.sample)
+            if key not in samples:
+                samples[key] = sample_rows(prepared, *key)
+            estimates.append(estimate(design(samples[key], spec), spec))
     spec_rows = pd.DataFrame([s.row() for s in specs])
-    results = pd.concat([fit(panel, s) for s in specs], ignore_index=True)
-    return spec_rows, results
+    return spec_rows, pd.concat(estimates, ignore_index=True)

@@ -7,9 +7,9 @@ fails, these assets do not run and the last good tables and report stay in place
 import dagster as dg
 import pandas as pd
 
-from dagster_project.analysis import claims, regressions, report
+from dagster_project.analysis import claims, regressions
 from dagster_project.automation import FOLLOW_INPUTS
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import WAREHOUSE_POOL, WarehouseResource
 from dagster_project.warehouse import replace_rows, table_metadata, transaction
 
 PANEL = dg.AssetKey(["marts", "fct_convergence_panel"])
@@ -74,6 +74,7 @@ CLAIM_COLUMNS = {
             "intervals, observations, clusters and within R²; estimated with linearmodels PanelOLS.",
         ),
     ],
+    pool=WAREHOUSE_POOL,
 )
 def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.get_connection() as con:
@@ -95,6 +96,7 @@ def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     owners=["team:research"],
     automation_condition=FOLLOW_INPUTS,
     kinds={"python", "duckdb"},
+    pool=WAREHOUSE_POOL,
     description="Findings 1-5 of the 2018 convergence study, each with the evidence computed here and a "
     "verdict (reproduced / not reproduced / not testable with this data) and its reason.",
 )
@@ -122,10 +124,13 @@ def convergence_claims_ledger(warehouse: WarehouseResource) -> dg.MaterializeRes
     owners=["team:research"],
     automation_condition=FOLLOW_INPUTS,
     kinds={"html", "plotly"},
+    pool=WAREHOUSE_POOL,
     description=f"warehouse/reports/{REPORT_FILE}: charts of the service-input share (Korea against its peers, "
     "the latest ranking), coefficient plots and the claims ledger, one self-contained HTML file.",
 )
 def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    from dagster_project.analysis import report  # plotly: imported by this step only, not by the code location
+
     with warehouse.get_connection() as con:
         servitization = con.execute(
             f"select * from {'.'.join(SERVITIZATION.path)} where classification = 'wiod2013' and industry_code = 'MFG'"
@@ -166,6 +171,8 @@ def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
 
 
 def _coefficient_figures(estimates: pd.DataFrame) -> list:
+    from dagster_project.analysis import report
+
     f2 = estimates.query("finding == 'f2' and sample == 'all_manufacturing' and term == 'conv'").assign(
         label=lambda d: d["service_group"] + " (" + d["conv_measure"] + ")"
     )

@@ -1,39 +1,104 @@
 """Blocking checks of the raw input-output tables (write-audit-publish).
 
-The ingest asset writes a run's years in one transaction, runs these checks on what it
-wrote before committing, and commits only if all pass; the results are reported as the
-asset's blocking checks. A failure rolls the write back, fails the asset and so stops
-everything downstream (Leontief multipliers, dbt models, regressions, report, published
-snapshot): nothing is built on a table that failed, and the stored years stay as they were.
+Each year's tables are audited where they are staged, before the warehouse is opened (see
+assets/input_output.py): the Great Expectations suites and the accounting identities run
+on the staged Parquet files, in parallel across years. The load step turns the audits of
+all the run's years into the tables' blocking check results and writes only if every one
+passed, so a table that fails never replaces a stored one and nothing downstream (dbt
+models, regressions, report, published snapshot) is built on it.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+
 import dagster as dg
+import pandas as pd
 
 from dagster_project.io_schema import FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS
-from dagster_project.quality import io_accounting, suites
-from dagster_project.quality.expectations import validate_frame
+from dagster_project.quality import io_accounting
+from dagster_project.quality.expectations import ValidationSummary
 
 FLOWS_KEY = dg.AssetKey(["raw", "wiod_flows"])
 GROSS_OUTPUT_KEY = dg.AssetKey(["raw", "wiod_gross_output"])
 
+FLOWS_EXPECTATIONS = dg.AssetCheckSpec(
+    "flows_expectations", asset=FLOWS_KEY, blocking=True,
+    description="Great Expectations suite: schema, unique cells, known country and industry codes, "
+    "non-negative intermediate flows.",
+)
+GROSS_OUTPUT_EXPECTATIONS = dg.AssetCheckSpec(
+    "gross_output_expectations", asset=GROSS_OUTPUT_KEY, blocking=True,
+    description="Great Expectations suite: schema, one row per country-industry, known codes, output >= 0.",
+)
+IO_ACCOUNTING = dg.AssetCheckSpec(
+    "io_accounting_identities", asset=GROSS_OUTPUT_KEY, blocking=True, additional_deps=[FLOWS_KEY],
+    description="Per year: intermediate + final sales = gross output (0.1% or storage precision), "
+    "every column of A sums below 1 where output is positive, every country-industry present.",
+)
+IO_CHECK_SPECS = [FLOWS_EXPECTATIONS, GROSS_OUTPUT_EXPECTATIONS, IO_ACCOUNTING]
 
-def _validate_by_classification(
-    spec: dg.AssetCheckSpec, con, table: str, columns, suite_builder, years: list[int]
+
+@dataclass(frozen=True)
+class YearAudit:
+    """Everything checked of one year's tables (all releases), small enough to pass between steps."""
+
+    year: int
+    flows: tuple[ValidationSummary, ...]
+    gross_output: tuple[ValidationSummary, ...]
+    accounting: io_accounting.AccountingReport
+
+    @property
+    def passed(self) -> bool:
+        return all(s.success for s in (*self.flows, *self.gross_output)) and self.accounting.passed
+
+
+def audit_year(con, year: int) -> YearAudit:
+    """Run every check on the year's rows of `raw.wiod_flows` / `raw.wiod_gross_output` as `con` sees them."""
+    from dagster_project.quality import suites  # imports Great Expectations: only in the step that validates
+
+    def validate(table: str, columns, suite_builder) -> tuple[ValidationSummary, ...]:
+        from dagster_project.quality.expectations import validate_frame
+
+        classifications = [
+            c for (c,) in con.execute(
+                f"select distinct classification from {table} where year = ? order by 1", [year]
+            ).fetchall()
+        ]
+        return tuple(
+            validate_frame(
+                con.execute(f"select * from {table} where classification = ? and year = ?", [c, year]).df(),
+                f"{table} {c} {year}",
+                suite_builder(columns, c, [year]),
+            )
+            for c in classifications
+        )
+
+    industries = suites.seed("industries").groupby("classification").size().to_dict()
+    return YearAudit(
+        year=year,
+        flows=validate(FLOWS, FLOWS_COLUMNS, suites.wiod_flows),
+        gross_output=validate(GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, suites.wiod_gross_output),
+        accounting=io_accounting.check_years(con, [year], industries),
+    )
+
+
+def check_results(audits: list[YearAudit]) -> list[dg.AssetCheckResult]:
+    """The blocking check results of a run from its years' audits."""
+    years = [a.year for a in audits]
+    return [
+        _expectations_result(FLOWS_EXPECTATIONS, FLOWS, [s for a in audits for s in a.flows], years),
+        _expectations_result(GROSS_OUTPUT_EXPECTATIONS, GROSS_OUTPUT, [s for a in audits for s in a.gross_output], years),
+        _accounting_result(IO_ACCOUNTING, [a.accounting for a in audits], years),
+    ]
+
+
+def _expectations_result(
+    spec: dg.AssetCheckSpec, table: str, summaries: list[ValidationSummary], years: list[int]
 ) -> dg.AssetCheckResult:
     """One GX validation per (classification, year): each year is one table of one release."""
-    stored = con.execute(
-        f"select distinct classification, year from {table} where year in (select unnest(?::int[])) order by all",
-        [years],
-    ).fetchall()
-    summaries = [
-        validate_frame(
-            con.execute(f"select * from {table} where classification = ? and year = ?", [c, y]).df(),
-            f"{table} {c} {y}",
-            suite_builder(columns, c, [y]),
-        )
-        for c, y in stored
-    ]
-    missing = sorted(set(years) - {y for _, y in stored})
+    validated_years = {int(s.suite.rsplit(" ", 1)[1]) for s in summaries}
+    missing = sorted(set(years) - validated_years)
     failed = [s for s in summaries if not s.success]
     if failed:
         first = failed[0].check_result()
@@ -61,41 +126,14 @@ def _validate_by_classification(
     )
 
 
-FLOWS_EXPECTATIONS = dg.AssetCheckSpec(
-    "flows_expectations", asset=FLOWS_KEY, blocking=True,
-    description="Great Expectations suite: schema, unique cells, known country and industry codes, "
-    "non-negative intermediate flows.",
-)
-GROSS_OUTPUT_EXPECTATIONS = dg.AssetCheckSpec(
-    "gross_output_expectations", asset=GROSS_OUTPUT_KEY, blocking=True,
-    description="Great Expectations suite: schema, one row per country-industry, known codes, output >= 0.",
-)
-IO_ACCOUNTING = dg.AssetCheckSpec(
-    "io_accounting_identities", asset=GROSS_OUTPUT_KEY, blocking=True, additional_deps=[FLOWS_KEY],
-    description="Per year: intermediate + final sales = gross output (0.1% or storage precision), "
-    "every column of A sums below 1 where output is positive, every country-industry present.",
-)
-IO_CHECK_SPECS = [FLOWS_EXPECTATIONS, GROSS_OUTPUT_EXPECTATIONS, IO_ACCOUNTING]
-
-
-def run_io_checks(con, years: list[int]) -> list[dg.AssetCheckResult]:
-    """Every check of the raw input-output tables for `years`, as seen by `con`.
-
-    The ingest asset calls this inside its write transaction (write, audit, then commit or
-    roll back), so a table that fails never replaces the stored one.
-    """
-    return [
-        _validate_by_classification(FLOWS_EXPECTATIONS, con, FLOWS, FLOWS_COLUMNS, suites.wiod_flows, years),
-        _validate_by_classification(
-            GROSS_OUTPUT_EXPECTATIONS, con, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, suites.wiod_gross_output, years
-        ),
-        _accounting(IO_ACCOUNTING, con, years),
-    ]
-
-
-def _accounting(spec: dg.AssetCheckSpec, con, years: list[int]) -> dg.AssetCheckResult:
-    industries = suites.seed("industries").groupby("classification").size().to_dict()
-    report = io_accounting.check_years(con, years, industries)
+def _accounting_result(
+    spec: dg.AssetCheckSpec, reports: list[io_accounting.AccountingReport], years: list[int]
+) -> dg.AssetCheckResult:
+    report = io_accounting.AccountingReport(
+        per_year=pd.concat([r.per_year for r in reports], ignore_index=True),
+        unbalanced_rows=pd.concat([r.unbalanced_rows for r in reports], ignore_index=True),
+        overspent_columns=pd.concat([r.overspent_columns for r in reports], ignore_index=True),
+    )
     missing = sorted(set(years) - set(report.per_year["year"]))
     examples = report.unbalanced_rows.head(io_accounting.EXAMPLES)
     overspent = report.overspent_columns.head(io_accounting.EXAMPLES)

@@ -13,7 +13,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.project import dbt_project
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import WAREHOUSE_POOL, WarehouseResource
 from dagster_project.warehouse import table_metadata
 
 
@@ -46,6 +46,7 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
         select=f"tag:{domain}",
         name=f"{domain}_dbt_models",
         dagster_dbt_translator=WarehouseDbtTranslator(),
+        pool=WAREHOUSE_POOL,
     )
     def domain_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         """`dbt build` of the domain's seeds, models and tests, in dependency order.

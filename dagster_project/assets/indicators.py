@@ -12,7 +12,7 @@ import pandas as pd
 
 from dagster_project import indicator_sources
 from dagster_project.indicator_sources import Source, SourceFileError
-from dagster_project.resources import RawFilesResource, WarehouseResource
+from dagster_project.resources import WAREHOUSE_POOL, RawFilesResource, WarehouseResource
 from dagster_project.warehouse import column_schema, replace_rows, table_metadata, transaction
 
 
@@ -26,6 +26,7 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
         group_name="ingest",
         owners=["team:warehouse"],
         kinds={"csv", "duckdb"},
+        pool=WAREHOUSE_POOL,
         tags={"source": _tag_value(source.provider), indicator_sources.DOMAIN: ""},
         description=f"{source.description}\n\nSource file: `{source.path}`. Units: {source.units}",
         metadata={

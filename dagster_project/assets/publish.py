@@ -7,7 +7,7 @@ import pandas as pd
 
 from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.publish import PUBLISHED_SCHEMAS, SNAPSHOT_NAME, publish_snapshot
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import WAREHOUSE_POOL, WarehouseResource
 
 
 def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -18,6 +18,7 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
         automation_condition=FOLLOW_INPUTS,
         owners=["team:warehouse"],
         kinds={"duckdb"},
+        pool=WAREHOUSE_POOL,
         description=(
             f"warehouse/{SNAPSHOT_NAME}: the copy of the {', '.join(PUBLISHED_SCHEMAS)} schemas that analysts "
             "open. Written under a temporary name and renamed into place only when everything upstream, "
