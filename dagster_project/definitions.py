@@ -43,12 +43,16 @@ def build_defs(settings: Settings) -> dg.Definitions:
 
 
 # Steps run in parallel, each in a process forked from a server that imported the code location
-# once (a fresh interpreter per step would spend seconds importing). Steps that open the DuckDB
-# file are serialized by their pool (resources.WAREHOUSE_POOL), not by running one at a time.
+# and the libraries the steps use once (a fresh interpreter per step would spend seconds on
+# imports; the code location itself imports them lazily, so the UI and daemon load it fast).
+# Steps that open the DuckDB file are serialized by their pool (resources.WAREHOUSE_POOL).
+STEP_PRELOAD = [
+    __name__, "great_expectations", "dagster_project.quality.suites", "linearmodels.panel", "plotly.graph_objects",
+]
 PARALLEL_EXECUTOR = dg.multiprocess_executor.configured(
     {
         "max_concurrent": os.cpu_count() or 1,
-        "start_method": {"forkserver": {"preload_modules": [__name__]}},
+        "start_method": {"forkserver": {"preload_modules": STEP_PRELOAD}},
     }
 )
 

@@ -66,10 +66,14 @@ def stage_year(
 
     Raises IoInputError (naming the file and what was expected) for an unreadable release file.
     """
+    from threadpoolctl import threadpool_limits
+
     tables = releases.read_tables(raw_dir, year, present)
     folder.mkdir(parents=True, exist_ok=True)
     read = tuple(t.classification for t in tables)
-    with duckdb.connect() as con:
+    # One thread for DuckDB and BLAS: years are staged side by side, one per core, and
+    # oversubscribed BLAS threads spin-wait (two 2-thread steps on 2 cores ran 2x slower).
+    with threadpool_limits(limits=1, user_api="blas"), duckdb.connect(config={"threads": 1}) as con:
         for table in tables:
             log(
                 f"{year}: read {table.classification} {table.source.name} "
@@ -186,9 +190,14 @@ def multipliers_frame(con, year: int, classification: str = wiod2013.CLASSIFICAT
 
 
 def _write_parquet(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, columns: dict[str, str], path: Path) -> None:
-    """Write `frame` with the warehouse's declared column types, in the frame's row order."""
+    """Write `frame` with the warehouse's declared column types, in the frame's row order.
+
+    Text columns go to DuckDB as categoricals: a few hundred distinct codes over ~300,000 rows
+    a year, converted once per code instead of once per row (5x faster, same file content).
+    """
     casts = ", ".join(f"cast({name} as {sql_type.split()[0]}) as {name}" for name, sql_type in columns.items())
-    con.register("staged_frame", frame)
+    text = [name for name, sql_type in columns.items() if sql_type.lower().startswith("varchar")]
+    con.register("staged_frame", frame.astype({name: "category" for name in text}))
     try:
         con.execute(f"copy (select {casts} from staged_frame) to '{_sql_path(path)}' (format parquet)")
     finally:

@@ -3,9 +3,14 @@
 The run goes through the Dagster instance in DAGSTER_HOME, so `make ui` shows its history,
 lineage and checks. One run of `refresh_all` covers every year partition and everything
 downstream; blocking checks stop what depends on a failure, and the published snapshot is
-replaced only when everything before it succeeded. `make run` executes it with the code
-location's multiprocess executor (years staged in parallel, warehouse steps one at a time);
-tests pass their own Definitions and run them in process.
+replaced only when everything before it succeeded.
+
+`make run` executes the steps in this process, one after another: on a 2-core machine that
+is faster than the multiprocess executor (bench/RESULTS.md), whose per-step processes and
+pool waits cost more than staging two years at once saves. `--parallel` uses the code
+location's multiprocess executor instead (years staged in parallel, warehouse steps one at a
+time through the `duckdb_writer` pool), as runs launched from the UI, schedule and sensor do;
+both build the same warehouse.
 """
 
 from __future__ import annotations
@@ -127,10 +132,10 @@ def _domain_selection(defs: dg.Definitions, domains: Collection[str] | None) -> 
 
 
 def main(argv: list[str]) -> int:
-    """`--sequential` runs every step in this process, one after another (debugging, comparisons)."""
+    """`--parallel` runs the steps with the code location's multiprocess executor."""
     from dagster_project.definitions import defs
 
-    parallel = "--sequential" not in argv
+    parallel = "--parallel" in argv
     results = materialize_all(defs, dg.DagsterInstance.get(), lambda line: print(line, flush=True), parallel=parallel)
     return 0 if all(r.success for r in results) else 1
 

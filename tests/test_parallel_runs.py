@@ -1,7 +1,7 @@
 """Year partitions staged in parallel under the multiprocess executor, warehouse steps one at a time.
 
-`make run` executes `refresh_all` with the code location's multiprocess executor. On the
-generated three-year sample this checks that the year steps overlap in time, that no two
+Runs launched from the UI, schedule or sensor (and `materialize --parallel`) use the code
+location's multiprocess executor. On the generated three-year sample this checks that the year steps overlap in time, that no two
 steps of the DuckDB pool ever do (so none can meet DuckDB's file lock), and that the
 warehouse comes out identical to the sequential, in-process run of the same files.
 """
@@ -37,7 +37,7 @@ def test_a_parallel_run_stages_years_at_once_and_builds_the_same_warehouse_as_a_
 ):
     settings = settings_for(tmp_path, sample_pipeline.settings.raw_dir)
     home = tmp_path / "dagster_home"
-    run = start_run(settings, home, tmp_path / "run.log")
+    run = start_run(settings, home, tmp_path / "run.log", "--parallel")
     assert run.wait(timeout=900) == 0, (tmp_path / "run.log").read_text()[-3000:]
 
     instance = dg.DagsterInstance.from_config(str(home))

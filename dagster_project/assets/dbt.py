@@ -5,6 +5,7 @@ sources resolve to the Python assets that fill them, and groups follow the dbt f
 """
 
 import os
+import shutil
 from collections.abc import Mapping
 from typing import Any
 
@@ -68,7 +69,10 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
             error = invocation.get_error()
             raise dg.Failure(
                 description=f"dbt build failed: {error}" if error else "dbt build failed; see the dbt log",
+                metadata={"dbt_target_path": dg.MetadataValue.path(str(invocation.target_path))},
             )
+        # Each invocation writes its own target folder (~13 MB of artifacts); a failed one is kept above.
+        shutil.rmtree(invocation.target_path, ignore_errors=True)
 
     return domain_models
 
