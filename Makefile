@@ -76,4 +76,4 @@ sql: install
 	@$(VENV)/bin/duckdb -readonly $(WAREHOUSE_DIR)/published.duckdb
 
 clean:
-	rm -rf dbt/target dbt/logs $(WAREHOUSE_DIR)/*.duckdb
+	rm -rf dbt/target dbt/logs $(WAREHOUSE_DIR)/*.duckdb $(WAREHOUSE_DIR)/staging

@@ -247,7 +247,7 @@ def render(r: dict) -> str:
 BOUNDS = (
     "What bounds the figures: (b) pymrio's L is one LAPACK inverse (getrf + getri, about 2n³ flops); the "
     "stage needs one LU factorisation (2/3 n³) with 35 right-hand sides, so about 3x is the ceiling of the "
-    "linear algebra alone (measured 2.5x), and the stage also reads Z from DuckDB and writes the "
+    "linear algebra alone (row b), and the stage also reads Z from DuckDB and writes the "
     "multipliers, which costs as much again. (c) A cold run stages 17 years at about 1.7 s each (parsing, "
     "Parquet, and the Great Expectations suites, about half of it), loads them (5 s), runs three `dbt "
     "build` processes (about 35 s: each starts Python and dbt and loads the project, about 3.5 s, before "

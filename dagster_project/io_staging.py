@@ -66,14 +66,13 @@ def stage_year(
 
     Raises IoInputError (naming the file and what was expected) for an unreadable release file.
     """
-    from threadpoolctl import threadpool_limits
-
     tables = releases.read_tables(raw_dir, year, present)
     folder.mkdir(parents=True, exist_ok=True)
     read = tuple(t.classification for t in tables)
-    # One thread for DuckDB and BLAS: years are staged side by side, one per core, and
-    # oversubscribed BLAS threads spin-wait (two 2-thread steps on 2 cores ran 2x slower).
-    with threadpool_limits(limits=1, user_api="blas"), duckdb.connect(config={"threads": 1}) as con:
+    # One DuckDB thread: years are staged side by side, one per core. BLAS keeps its threads:
+    # the LU factorisation's last bits depend on their number, and the multipliers must not
+    # change with how a run is executed.
+    with duckdb.connect(config={"threads": 1}) as con:
         for table in tables:
             log(
                 f"{year}: read {table.classification} {table.source.name} "
@@ -104,19 +103,19 @@ def load_years(con: duckdb.DuckDBPyConnection, staged: list[StagedYear]) -> None
     with it. Rows go in year by year, release by release, in the order they were read, so the
     stored tables come out the same however many years were staged at once.
     """
-    for year in sorted(staged, key=lambda s: s.year):
-        if not year.audit.passed:
-            raise ValueError(f"{year.year}: its audit failed; a failed year is never loaded")
+    for staged_year in sorted(staged, key=lambda s: s.year):
+        if not staged_year.audit.passed:
+            raise ValueError(f"{staged_year.year}: its audit failed; a failed year is never loaded")
         for table, (columns, _) in STAGED_TABLES.items():
             ensure_table(con, table, columns)
             con.execute(
                 f"delete from {table} where year = ? and classification not in (select unnest(?))",
-                [year.year, list(year.releases)],
+                [staged_year.year, list(staged_year.releases)],
             )
-            for classification in year.releases:
+            for classification in staged_year.releases:
                 replace_rows_from(
-                    con, table, columns, f"read_parquet('{_sql_path(year.path(table, classification))}')",
-                    "classification = ? and year = ?", [classification, year.year],
+                    con, table, columns, f"read_parquet('{_sql_path(staged_year.path(table, classification))}')",
+                    "classification = ? and year = ?", [classification, staged_year.year],
                 )
 
 
