@@ -243,9 +243,10 @@ def render(r: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-# What limits the figures that miss their targets (from the step timings of the runs above).
+# What limits the figures that miss their targets, from the step timings of the runs measured on
+# 2026-11-21 (2 cores); written into every RESULTS.md with that date, to be revised with the code.
 BOUNDS = (
-    "What bounds the figures: (b) pymrio's L is one LAPACK inverse (getrf + getri, about 2n³ flops); the "
+    "What bounds the figures (step timings of 2026-11-21): (b) pymrio's L is one LAPACK inverse (getrf + getri, about 2n³ flops); the "
     "stage needs one LU factorisation (2/3 n³) with 35 right-hand sides, so about 3x is the ceiling of the "
     "linear algebra alone (row b), and the stage also reads Z from DuckDB and writes the "
     "multipliers, which costs as much again. (c) In process, a cold run spends about 10 s starting "

@@ -1,11 +1,15 @@
 """Tables of the input-output stage: names, declared column types and column documentation.
 
-Shared by the assets that write them, the checks that audit them and the benchmark.
+Shared by the assets that write them, the checks that audit them and the benchmark. Each
+table's Dagster asset key is its schema and name.
 """
+
+import dagster as dg
 
 FLOWS = "raw.wiod_flows"
 GROSS_OUTPUT = "raw.wiod_gross_output"
 MULTIPLIERS = "intermediate.leontief_industry_multipliers"
+FLOWS_KEY, GROSS_OUTPUT_KEY, MULTIPLIERS_KEY = (dg.AssetKey(t.split(".")) for t in (FLOWS, GROSS_OUTPUT, MULTIPLIERS))
 
 FLOWS_COLUMNS = {
     "classification": "varchar not null",

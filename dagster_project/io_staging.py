@@ -23,12 +23,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dagster_project import leontief, releases, wiod2013
-from dagster_project.assets.checks import YearAudit, audit_year
+from dagster_project import leontief, releases
+from dagster_project.quality.io_audit import YearAudit, audit_year
 from dagster_project.io_schema import (
     FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
 )
-from dagster_project.warehouse import ensure_table, replace_rows_from
+from dagster_project.warehouse import replace_rows_from, sql_path
 
 # Table -> (declared columns, file stem): staged files are `<classification>__<stem>.parquet`.
 STAGED_TABLES = {
@@ -47,26 +47,31 @@ class StagedYear:
     folder: Path
     audit: YearAudit
 
-    def path(self, table: str, classification: str) -> Path:
-        return staged_path(self.folder, table, classification)
+    def parquet(self, table: str) -> str:
+        """`read_parquet` over the table's files, release by release in read order (rows keep that order)."""
+        return staged_parquet(self.folder, table, self.releases)
 
 
 def staged_path(folder: Path, table: str, classification: str) -> Path:
     return folder / f"{classification}__{STAGED_TABLES[table][1]}.parquet"
 
 
+def staged_parquet(folder: Path, table: str, classifications: tuple[str, ...]) -> str:
+    files = ", ".join(f"'{sql_path(staged_path(folder, table, c))}'" for c in classifications)
+    return f"read_parquet([{files}])"
+
+
 def stage_year(
     raw_dir: Path,
     year: int,
     folder: Path,
-    present: dict[str, list[int]] | None = None,
     log: Callable[[str], None] = lambda _: None,
 ) -> StagedYear:
     """Parse, audit and solve one year into `folder`; multipliers only for a year that passed its audit.
 
     Raises IoInputError (naming the file and what was expected) for an unreadable release file.
     """
-    tables = releases.read_tables(raw_dir, year, present)
+    tables = releases.read_tables(raw_dir, year)
     folder.mkdir(parents=True, exist_ok=True)
     read = tuple(t.classification for t in tables)
     # One DuckDB thread: years are staged side by side, one per core. BLAS keeps its threads:
@@ -84,9 +89,8 @@ def stage_year(
                 staged_path(folder, GROSS_OUTPUT, table.classification),
             )
         for name in (FLOWS, GROSS_OUTPUT):
-            files = ", ".join(f"'{_sql_path(staged_path(folder, name, c))}'" for c in read)
             con.execute(f"create schema if not exists {name.split('.')[0]}")
-            con.execute(f"create view {name} as select * from read_parquet([{files}])")
+            con.execute(f"create view {name} as select * from {staged_parquet(folder, name, read)}")
         audit = audit_year(con, year)
         if audit.passed:
             for classification in read:
@@ -97,26 +101,16 @@ def stage_year(
 
 
 def load_years(con: duckdb.DuckDBPyConnection, staged: list[StagedYear]) -> None:
-    """Replace each staged year's rows in every IO table (call inside `transaction`).
+    """Replace each staged year's rows in every IO table (call inside `transaction`; only audited years).
 
-    A release no longer read for a year (its file left the raw folder) leaves the warehouse
-    with it. Rows go in year by year, release by release, in the order they were read, so the
-    stored tables come out the same however many years were staged at once.
+    The year's rows of every release are replaced, so a release no longer read for it (its file
+    left the raw folder) leaves the warehouse with it. Rows go in year by year, release by
+    release, in the order they were read, so the stored tables come out the same however many
+    years were staged at once.
     """
     for staged_year in sorted(staged, key=lambda s: s.year):
-        if not staged_year.audit.passed:
-            raise ValueError(f"{staged_year.year}: its audit failed; a failed year is never loaded")
         for table, (columns, _) in STAGED_TABLES.items():
-            ensure_table(con, table, columns)
-            con.execute(
-                f"delete from {table} where year = ? and classification not in (select unnest(?))",
-                [staged_year.year, list(staged_year.releases)],
-            )
-            for classification in staged_year.releases:
-                replace_rows_from(
-                    con, table, columns, f"read_parquet('{_sql_path(staged_year.path(table, classification))}')",
-                    "classification = ? and year = ?", [classification, staged_year.year],
-                )
+            replace_rows_from(con, table, columns, staged_year.parquet(table), "year = ?", [staged_year.year])
 
 
 def remove_staged(folder: Path) -> None:
@@ -133,7 +127,7 @@ def remove_finished_runs(staging_dir: Path, instance) -> None:
             remove_staged(folder)
 
 
-def multipliers_frame(con, year: int, classification: str = wiod2013.CLASSIFICATION) -> pd.DataFrame:
+def multipliers_frame(con, year: int, classification: str) -> pd.DataFrame:
     """Build Z and x for one year from the raw tables `con` sees and return its multipliers, long form.
 
     Country-industries are numbered country-major in SQL, so each country's block of A is
@@ -145,7 +139,7 @@ def multipliers_frame(con, year: int, classification: str = wiod2013.CLASSIFICAT
         [classification, year],
     ).df()
     if output.empty:
-        raise ValueError(f"{GROSS_OUTPUT} has no rows for {classification} {year}: materialize the raw year first")
+        raise ValueError(f"{GROSS_OUTPUT} has no rows for {classification} {year}")
     countries = output["country_code"].unique()
     industries = output["industry_code"].unique()
     n_ind, n = len(industries), len(output)
@@ -198,10 +192,6 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, columns:
     text = [name for name, sql_type in columns.items() if sql_type.lower().startswith("varchar")]
     con.register("staged_frame", frame.astype({name: "category" for name in text}))
     try:
-        con.execute(f"copy (select {casts} from staged_frame) to '{_sql_path(path)}' (format parquet)")
+        con.execute(f"copy (select {casts} from staged_frame) to '{sql_path(path)}' (format parquet)")
     finally:
         con.unregister("staged_frame")
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
+from dagster_project.io_schema import FLOWS_KEY, GROSS_OUTPUT_KEY, MULTIPLIERS_KEY
 from dagster_project.partitions import io_years
 
-YEARLY_ASSETS = dg.AssetSelection.assets(
-    ["raw", "wiod_flows"], ["raw", "wiod_gross_output"], ["intermediate", "leontief_industry_multipliers"]
-)
+# The input-output stage's tables (one graph asset): what a year partition materializes.
+YEARLY_ASSETS = dg.AssetSelection.assets(FLOWS_KEY, GROSS_OUTPUT_KEY, MULTIPLIERS_KEY)
 
 
 def build_jobs() -> list:

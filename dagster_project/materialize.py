@@ -79,36 +79,16 @@ def materialize_all(
 
     `domains` limits the run to the dbt domains named (and what feeds them), for a raw folder
     that holds only some domains' sources; assets downstream of the others are left out.
-    `parallel` runs it with the executor of `dagster_project.definitions` (multiprocess), whose
-    steps load the code location from the environment's settings: `defs` must be that one.
+    `parallel`: see `execute_refresh_all`.
     """
     years = register_years(instance, defs.resources["raw_files"].path)
     if not years:
         raise SystemExit(f"no input-output tables in {defs.resources['raw_files'].path}: run `make data` first")
     release_abandoned_runs(instance, report)
-    tags = {**partition_range_tags(years), **launcher_tags()}
+    tags = partition_range_tags(years)
     report(f"refresh_all: {len(years)} input-output years ({', '.join(years)}) and everything downstream ...")
     started = time.perf_counter()
-    selection = _domain_selection(defs, domains)
-    if parallel:
-        from dagster_project.definitions import refresh_all_job
-
-        result = dg.execute_job(
-            dg.reconstructable(refresh_all_job),
-            instance,
-            run_config=QUIET_LOGS,
-            tags=tags,
-            raise_on_error=False,
-            asset_selection=selection,
-        )
-    else:
-        result = defs.resolve_job_def("refresh_all").execute_in_process(
-            run_config=QUIET_LOGS,
-            instance=instance,
-            tags=tags,
-            raise_on_error=False,
-            asset_selection=selection,
-        )
+    result = execute_refresh_all(defs, instance, tags, _domain_selection(defs, domains), parallel)
     if result.success:
         report(f"refresh_all: done in {time.perf_counter() - started:.1f}s (run {result.run_id})")
     else:
@@ -117,6 +97,31 @@ def materialize_all(
                 report(f"    failed: {event.step_key}: {event.step_failure_data.error.message.strip()}")
         report(f"refresh_all: FAILED (run {result.run_id}); the published snapshot keeps the last good run")
     return [result]
+
+
+def execute_refresh_all(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    tags: dict[str, str],
+    selection: list[dg.AssetKey] | None,
+    parallel: bool,
+) -> dg.ExecuteInProcessResult | dg.ExecuteJobResult:
+    """Run `refresh_all` (over `selection`, default all) in this process, or with the multiprocess executor.
+
+    The multiprocess executor's steps load the code location from the environment's settings,
+    so with `parallel` `defs` must be `dagster_project.definitions.defs`.
+    """
+    tags = {**tags, **launcher_tags()}
+    if parallel:
+        from dagster_project.definitions import refresh_all_job
+
+        return dg.execute_job(
+            dg.reconstructable(refresh_all_job), instance, run_config=QUIET_LOGS, tags=tags,
+            raise_on_error=False, asset_selection=selection,
+        )
+    return defs.resolve_job_def("refresh_all").execute_in_process(
+        run_config=QUIET_LOGS, instance=instance, tags=tags, raise_on_error=False, asset_selection=selection,
+    )
 
 
 def _domain_selection(defs: dg.Definitions, domains: Collection[str] | None) -> list[dg.AssetKey] | None:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from dagster_project.warehouse import sql_path
+
 SNAPSHOT_NAME = "published.duckdb"
 # What analysts query: marts, regression tables and the classifications behind them.
 PUBLISHED_SCHEMAS = ("marts", "analytics", "seeds")
@@ -38,7 +40,7 @@ def publish_snapshot(warehouse_path: Path, snapshot_path: Path, run_id: str) -> 
             "where database_name = current_database() and schema_name in (select unnest(?)) order by all",
             [list(PUBLISHED_SCHEMAS)],
         ).fetchall()
-        con.execute(f"attach '{_sql(partial)}' as snapshot")
+        con.execute(f"attach '{sql_path(partial)}' as snapshot")
         try:
             for schema in sorted({s for s, _ in tables}):
                 con.execute(f"create schema snapshot.{schema}")
@@ -68,7 +70,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _sql(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -27,13 +27,9 @@ def available_years(raw_dir: Path) -> list[int]:
     return sorted({year for years in years_by_release(raw_dir).values() for year in years})
 
 
-def read_tables(raw_dir: Path, year: int, present: dict[str, list[int]] | None = None) -> list[IoTable]:
-    """Every release's validated table for the year; an error if no release has the year.
-
-    `present` (from `years_by_release`) saves listing the raw folder again for each year of
-    a multi-year run.
-    """
-    present = years_by_release(raw_dir) if present is None else present
+def read_tables(raw_dir: Path, year: int) -> list[IoTable]:
+    """Every release's validated table for the year; an error if no release has the year."""
+    present = years_by_release(raw_dir)
     releases = [r for r in RELEASES if year in present.get(r.CLASSIFICATION, ())]
     if not releases:
         raise IoInputError(

@@ -120,11 +120,12 @@ class WarehouseDbtResource(DbtCliResource):
 
 def build_resources(settings: Settings) -> dict[str, object]:
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    warehouse = WarehouseResource(database=str(settings.warehouse_path))
     return {
         "raw_files": RawFilesResource(root=str(settings.raw_dir)),
         "landing": LandingFolderResource(root=str(settings.landing_dir)),
-        "warehouse": WarehouseResource(database=str(settings.warehouse_path)),
-        STAGING_IO_MANAGER: StagingIOManager(root=str(settings.warehouse_dir / "staging")),
+        "warehouse": warehouse,
+        STAGING_IO_MANAGER: StagingIOManager(root=str(warehouse.staging_dir)),
         # The dbt installed beside this interpreter, whether or not the venv is on PATH.
         "dbt": WarehouseDbtResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
     }

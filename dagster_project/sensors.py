@@ -23,11 +23,8 @@ import dagster as dg
 from dagster_project import indicator_sources, releases
 from dagster_project.io_table import IoInputError
 from dagster_project.partitions import io_years
+from dagster_project.jobs import YEARLY_ASSETS
 from dagster_project.resources import LandingFolderResource, RawFilesResource
-
-IO_ASSETS = dg.AssetSelection.assets(
-    ["raw", "wiod_flows"], ["raw", "wiod_gross_output"], ["intermediate", "leontief_industry_multipliers"]
-)
 
 
 class LandingRejected(ValueError):
@@ -127,7 +124,7 @@ def landing_folder(context: dg.SensorEvaluationContext, landing: LandingFolderRe
                     dg.RunRequest(
                         run_key=f"{run_key}:{year}",
                         partition_key=str(year),
-                        asset_selection=list(IO_ASSETS.downstream().resolve(context.repository_def.asset_graph)),
+                        asset_selection=list(YEARLY_ASSETS.downstream().resolve(context.repository_def.asset_graph)),
                     )
                 )
         else:

@@ -48,7 +48,7 @@ class Settings:
             data_mirror=path("DATA_MIRROR", PROJECT_ROOT.parent / "shared" / "data"),
             raw_dir=path("RAW_DATA_DIR", PROJECT_ROOT / "data" / "raw"),
             warehouse_dir=path("WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"),
-            landing_dir=path("LANDING_DIR", PROJECT_ROOT / "data" / "landing"),
+            landing_dir=Path(os.environ["LANDING_DIR"]).expanduser().resolve() if os.environ.get("LANDING_DIR") else None,
         )
         settings.export()
         return settings

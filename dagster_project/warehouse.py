@@ -17,6 +17,11 @@ import pandas as pd
 PREVIEW_ROWS = 5
 
 
+def sql_path(path) -> str:
+    """A file path as a SQL string literal's contents (quotes doubled)."""
+    return str(path).replace("'", "''")
+
+
 def ensure_table(con: duckdb.DuckDBPyConnection, table: str, columns: Mapping[str, str]) -> None:
     schema = table.split(".")[0]
     con.execute(f"create schema if not exists {schema}")

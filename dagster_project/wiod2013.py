@@ -21,6 +21,7 @@ import numpy as np
 
 from dagster_project import io_table
 from dagster_project.io_table import IoInputError, IoTable
+from dagster_project.warehouse import sql_path
 
 CLASSIFICATION = "wiod2013"
 # WIOD 2013 final-use columns per country, in table order (Timmer ed. 2012, WIOD WP 10).
@@ -36,10 +37,6 @@ TIDY_OUTPUT = Path("wiod2013") / "wiod2013_output.csv"
 _RDATA_NAME = re.compile(r"wiot_(\d{4})\.RData$")
 
 
-# The release-agnostic table and its checks; the WIOD 2013 names stay for existing callers.
-WiodInputError = IoInputError
-WiodYear = IoTable
-validate = io_table.validate
 # The reader keeps the industries the file lists (c1..c35 in the release).
 RELEASE = io_table.Release(
     CLASSIFICATION, tuple(f"c{i}" for i in range(1, 36)), FINAL_USE_CODES, CAPITAL_FORMATION_CODES
@@ -57,10 +54,10 @@ def available_years(raw_dir: Path) -> list[int]:
     if tidy.exists():
         try:
             rows = duckdb.sql(
-                f"select distinct year from read_parquet('{_sql_path(tidy)}')"
+                f"select distinct year from read_parquet('{sql_path(tidy)}')"
             ).fetchall()
         except duckdb.Error as exc:
-            raise WiodInputError(f"{tidy}: not a readable Parquet file ({exc})") from exc
+            raise IoInputError(f"{tidy}: not a readable Parquet file ({exc})") from exc
         years.update(int(y) for (y,) in rows)
     return sorted(years)
 
@@ -73,11 +70,11 @@ def read_year(raw_dir: Path, year: int) -> IoTable:
     elif (raw_dir / TIDY_FLOWS).exists():
         table = read_tidy(raw_dir / TIDY_FLOWS, raw_dir / TIDY_OUTPUT, year)
     else:
-        raise WiodInputError(
+        raise IoInputError(
             f"{rdata_path}: missing, and no tidy table at {raw_dir / TIDY_FLOWS} to fall back on "
             f"(run `make data` to fill {raw_dir})"
         )
-    validate(table)
+    io_table.validate(table)
     return table
 
 
@@ -86,21 +83,21 @@ def read_rdata(path: Path, year: int) -> IoTable:
     name = f"wiot_{year}"
     if name not in objects:
         found = ", ".join(map(str, objects)) or "nothing"
-        raise WiodInputError(f"{path}: expected an R object named {name!r}, found {found}")
+        raise IoInputError(f"{path}: expected an R object named {name!r}, found {found}")
     wiot = objects[name]
     missing = {"year", "countries", "industries", "inter", "final", "output"} - set(map(str, wiot))
     if missing:
-        raise WiodInputError(f"{path}: {name} lacks the element(s) {', '.join(sorted(missing))}")
+        raise IoInputError(f"{path}: {name} lacks the element(s) {', '.join(sorted(missing))}")
 
     def matrix(key: str) -> np.ndarray:
         try:
             return np.asarray(getattr(wiot[key], "values", wiot[key]), dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise WiodInputError(f"{path}: {name}${key} is not numeric ({exc})") from exc
+            raise IoInputError(f"{path}: {name}${key} is not numeric ({exc})") from exc
 
     stored_year = int(np.asarray(wiot["year"]).ravel()[0])
     if stored_year != year:
-        raise WiodInputError(
+        raise IoInputError(
             f"{path}: the file is named for {year} but its table says year {stored_year}"
         )
     return RELEASE.table(
@@ -117,20 +114,20 @@ def read_rdata(path: Path, year: int) -> IoTable:
 def read_tidy(flows_path: Path, output_path: Path, year: int) -> IoTable:
     """Rebuild the dense year table from the tidy Parquet and the output CSV."""
     if not output_path.exists():
-        raise WiodInputError(f"{output_path}: missing; the tidy layout needs it for gross output")
+        raise IoInputError(f"{output_path}: missing; the tidy layout needs it for gross output")
     try:
         output = duckdb.sql(
-            f"select country, industry, gross_output from read_csv('{_sql_path(output_path)}', "
+            f"select country, industry, gross_output from read_csv('{sql_path(output_path)}', "
             f"header=true) where year = {int(year)}"
         ).df()
         flows = duckdb.sql(
             f"select row_country, row_industry, col_country, col_use, use_type, value "
-            f"from read_parquet('{_sql_path(flows_path)}') where year = {int(year)}"
+            f"from read_parquet('{sql_path(flows_path)}') where year = {int(year)}"
         ).df()
     except duckdb.Error as exc:
-        raise WiodInputError(f"{flows_path} / {output_path}: unreadable ({exc})") from exc
+        raise IoInputError(f"{flows_path} / {output_path}: unreadable ({exc})") from exc
     if output.empty:
-        raise WiodInputError(f"{output_path}: no rows for year {year}")
+        raise IoInputError(f"{output_path}: no rows for year {year}")
 
     countries = tuple(dict.fromkeys(output["country"]))
     industries = tuple(dict.fromkeys(output["industry"]))
@@ -149,7 +146,7 @@ def read_tidy(flows_path: Path, output_path: Path, year: int) -> IoTable:
             final_pos[k] for k in zip(flows["col_country"][~is_inter], flows["col_use"][~is_inter])
         ]
     except KeyError as exc:
-        raise WiodInputError(
+        raise IoInputError(
             f"{flows_path}: year {year} has a cell for {exc.args[0]}, which is not a "
             f"country-industry or final use of {output_path}"
         ) from exc
@@ -159,7 +156,3 @@ def read_tidy(flows_path: Path, output_path: Path, year: int) -> IoTable:
     gross = np.zeros(n)
     gross[[pos[k] for k in zip(output["country"], output["industry"])]] = output["gross_output"]
     return RELEASE.table(year, flows_path, countries, industries, inter, final, gross)
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")

@@ -5,7 +5,7 @@ import pytest
 from wiod_sample import INDUSTRIES, sample_year, write_rdata, write_tidy
 
 from dagster_project import wiod2013
-from dagster_project.wiod2013 import WiodInputError
+from dagster_project.io_table import IoInputError
 
 # Three economies keep these tables small; the layout is the release's.
 COUNTRIES = ("AUS", "KOR", "USA")
@@ -60,13 +60,13 @@ def test_available_years_lists_rdata_files(tmp_path):
 def test_truncated_rdata_names_the_file(tmp_path):
     path = write_rdata(tmp_path, small_year(2001))
     path.write_bytes(path.read_bytes()[:200])
-    with pytest.raises(WiodInputError, match=rf"{path}: not a readable RData file"):
+    with pytest.raises(IoInputError, match=rf"{path}: not a readable RData file"):
         wiod2013.read_year(tmp_path, 2001)
 
 
 def test_file_whose_content_is_another_year_is_refused(tmp_path):
     write_rdata(tmp_path, small_year(2001), stored_year=2005)
-    with pytest.raises(WiodInputError, match="named for 2001 but its table says year 2005"):
+    with pytest.raises(IoInputError, match="named for 2001 but its table says year 2005"):
         wiod2013.read_year(tmp_path, 2001)
 
 
@@ -78,7 +78,7 @@ def test_negative_gross_output_names_the_country_industry(tmp_path):
     objects = rdata.read_rda(path)
     objects["wiot_2001"]["output"][2 * 35 + 2] = -5  # USA c3
     rdata.write_rda(path, objects)
-    with pytest.raises(WiodInputError, match=r"gross output of row 73 \(USA c3\) is -5"):
+    with pytest.raises(IoInputError, match=r"gross output of row 73 \(USA c3\) is -5"):
         wiod2013.read_year(tmp_path, 2001)
 
 
@@ -89,7 +89,7 @@ def test_negative_household_consumption_is_refused_but_inventory_change_is_not(t
     wiod2013.read_year(tmp_path, 2001)
     sample.final[0, 0] = -30  # AUS c1 -> AUS c37 (households): not allowed
     write_rdata(tmp_path, sample)
-    with pytest.raises(WiodInputError, match=r"row 1 \(AUS c1\), column 1 \(AUS c37\) is negative"):
+    with pytest.raises(IoInputError, match=r"row 1 \(AUS c1\), column 1 \(AUS c37\) is negative"):
         wiod2013.read_year(tmp_path, 2001)
 
 
@@ -97,10 +97,10 @@ def test_matrix_of_the_wrong_shape_is_refused(tmp_path):
     sample = small_year(2001)
     sample.final = sample.final[:, :-1]
     write_rdata(tmp_path, sample)
-    with pytest.raises(WiodInputError, match=r"final has shape \(105, 14\), expected \(105, 15\)"):
+    with pytest.raises(IoInputError, match=r"final has shape \(105, 14\), expected \(105, 15\)"):
         wiod2013.read_year(tmp_path, 2001)
 
 
 def test_missing_year_says_how_to_get_it(tmp_path):
-    with pytest.raises(WiodInputError, match="wiot_2003.RData: missing.*make data"):
+    with pytest.raises(IoInputError, match="wiot_2003.RData: missing.*make data"):
         wiod2013.read_year(tmp_path, 2003)

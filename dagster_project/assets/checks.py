@@ -1,8 +1,8 @@
 """Blocking checks of the raw input-output tables (write-audit-publish).
 
-Each year's tables are audited where they are staged, before the warehouse is opened (see
-assets/input_output.py): the Great Expectations suites and the accounting identities run
-on the staged Parquet files, in parallel across years. The load step turns the audits of
+Each year's tables are audited where they are staged, before the warehouse is opened
+(quality/io_audit.py, called by io_staging.py): the Great Expectations suites and the
+accounting identities run on the staged Parquet files, in parallel across years. The load step turns the audits of
 all the run's years into the tables' blocking check results and writes only if every one
 passed, so a table that fails never replaces a stored one and nothing downstream (dbt
 models, regressions, report, published snapshot) is built on it.
@@ -10,17 +10,13 @@ models, regressions, report, published snapshot) is built on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import dagster as dg
 import pandas as pd
 
-from dagster_project.io_schema import FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS
+from dagster_project.io_schema import FLOWS, FLOWS_KEY, GROSS_OUTPUT, GROSS_OUTPUT_KEY
 from dagster_project.quality import io_accounting
 from dagster_project.quality.expectations import ValidationSummary
-
-FLOWS_KEY = dg.AssetKey(["raw", "wiod_flows"])
-GROSS_OUTPUT_KEY = dg.AssetKey(["raw", "wiod_gross_output"])
+from dagster_project.quality.io_audit import YearAudit
 
 FLOWS_EXPECTATIONS = dg.AssetCheckSpec(
     "flows_expectations", asset=FLOWS_KEY, blocking=True,
@@ -39,66 +35,21 @@ IO_ACCOUNTING = dg.AssetCheckSpec(
 IO_CHECK_SPECS = [FLOWS_EXPECTATIONS, GROSS_OUTPUT_EXPECTATIONS, IO_ACCOUNTING]
 
 
-@dataclass(frozen=True)
-class YearAudit:
-    """Everything checked of one year's tables (all releases), small enough to pass between steps."""
-
-    year: int
-    flows: tuple[ValidationSummary, ...]
-    gross_output: tuple[ValidationSummary, ...]
-    accounting: io_accounting.AccountingReport
-
-    @property
-    def passed(self) -> bool:
-        return all(s.success for s in (*self.flows, *self.gross_output)) and self.accounting.passed
-
-
-def audit_year(con, year: int) -> YearAudit:
-    """Run every check on the year's rows of `raw.wiod_flows` / `raw.wiod_gross_output` as `con` sees them."""
-    from dagster_project.quality import suites  # imports Great Expectations: only in the step that validates
-
-    def validate(table: str, columns, suite_builder) -> tuple[ValidationSummary, ...]:
-        from dagster_project.quality.expectations import validate_frame
-
-        classifications = [
-            c for (c,) in con.execute(
-                f"select distinct classification from {table} where year = ? order by 1", [year]
-            ).fetchall()
-        ]
-        return tuple(
-            validate_frame(
-                con.execute(f"select * from {table} where classification = ? and year = ?", [c, year]).df(),
-                f"{table} {c} {year}",
-                suite_builder(columns, c, [year]),
-            )
-            for c in classifications
-        )
-
-    industries = suites.seed("industries").groupby("classification").size().to_dict()
-    return YearAudit(
-        year=year,
-        flows=validate(FLOWS, FLOWS_COLUMNS, suites.wiod_flows),
-        gross_output=validate(GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, suites.wiod_gross_output),
-        accounting=io_accounting.check_years(con, [year], industries),
-    )
-
-
 def check_results(audits: list[YearAudit]) -> list[dg.AssetCheckResult]:
     """The blocking check results of a run from its years' audits."""
-    years = [a.year for a in audits]
     return [
-        _expectations_result(FLOWS_EXPECTATIONS, FLOWS, [s for a in audits for s in a.flows], years),
-        _expectations_result(GROSS_OUTPUT_EXPECTATIONS, GROSS_OUTPUT, [s for a in audits for s in a.gross_output], years),
-        _accounting_result(IO_ACCOUNTING, [a.accounting for a in audits], years),
+        _expectations_result(FLOWS_EXPECTATIONS, FLOWS, {a.year: a.flows for a in audits}),
+        _expectations_result(GROSS_OUTPUT_EXPECTATIONS, GROSS_OUTPUT, {a.year: a.gross_output for a in audits}),
+        _accounting_result(IO_ACCOUNTING, [a.accounting for a in audits], [a.year for a in audits]),
     ]
 
 
 def _expectations_result(
-    spec: dg.AssetCheckSpec, table: str, summaries: list[ValidationSummary], years: list[int]
+    spec: dg.AssetCheckSpec, table: str, by_year: dict[int, tuple[ValidationSummary, ...]]
 ) -> dg.AssetCheckResult:
-    """One GX validation per (classification, year): each year is one table of one release."""
-    validated_years = {int(s.suite.rsplit(" ", 1)[1]) for s in summaries}
-    missing = sorted(set(years) - validated_years)
+    """One check result from the GX validations of every (classification, year) table of the run."""
+    summaries = [summary for found in by_year.values() for summary in found]
+    missing = sorted(year for year, found in by_year.items() if not found)
     failed = [s for s in summaries if not s.success]
     if failed:
         first = failed[0].check_result()

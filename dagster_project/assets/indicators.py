@@ -48,11 +48,11 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
             ) from exc
         if table.ignored_columns:
             context.log.warning(f"{table.path}: column(s) not declared, not loaded: {', '.join(table.ignored_columns)}")
-        with warehouse.get_connection() as con, transaction(con):
-            replace_table(con, source, table.frame)
-        context.log.info(f"{table.path}: {len(table.frame)} rows into {source.qualified_table}")
         with warehouse.get_connection() as con:
+            with transaction(con):
+                replace_table(con, source, table.frame)
             metadata = table_metadata(con, source.qualified_table)
+        context.log.info(f"{table.path}: {len(table.frame)} rows into {source.qualified_table}")
         return dg.MaterializeResult(
             metadata={
                 **metadata,

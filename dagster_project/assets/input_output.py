@@ -22,7 +22,8 @@ import dagster as dg
 from dagster_project import io_staging
 from dagster_project.assets.checks import IO_CHECK_SPECS, check_results
 from dagster_project.io_schema import (
-    COLUMN_DOCS, FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
+    COLUMN_DOCS, FLOWS, FLOWS_COLUMNS, FLOWS_KEY, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, GROSS_OUTPUT_KEY,
+    MULTIPLIER_COLUMNS, MULTIPLIERS, MULTIPLIERS_KEY,
 )
 from dagster_project.resources import STAGING_IO_MANAGER, WAREHOUSE_POOL, RawFilesResource, WarehouseResource
 from dagster_project.warehouse import column_schema, table_metadata, transaction
@@ -56,8 +57,7 @@ def stage_io_year(
 )
 def load_io_years(context: dg.OpExecutionContext, warehouse: WarehouseResource, staged: list):
     """Write the staged years in one transaction if every audit passed; report the blocking checks."""
-    staged = sorted(staged, key=lambda s: s.year)
-    years = [s.year for s in staged]
+    years = sorted(s.year for s in staged)
     try:
         checks = check_results([s.audit for s in staged])
         yield from checks
@@ -84,7 +84,7 @@ def build_input_output_assets(partitions_def: dg.PartitionsDefinition) -> list[d
         name="wiod_tables",
         outs={
             "flows": dg.AssetOut(
-                key=["raw", "wiod_flows"],
+                key=FLOWS_KEY,
                 description=(
                     "Every non-zero cell of the world input-output tables (WIOD 2013, WIOD 2016, "
                     "OECD ICIO, by classification), long form: who supplies whom, for "
@@ -95,7 +95,7 @@ def build_input_output_assets(partitions_def: dg.PartitionsDefinition) -> list[d
                 tags={"source": "input_output_releases"},
             ),
             "gross_output": dg.AssetOut(
-                key=["raw", "wiod_gross_output"],
+                key=GROSS_OUTPUT_KEY,
                 description=(
                     "The release's own gross-output vector, kept separately so that the "
                     "accounting identity (intermediate + final sales = output) can be checked."
@@ -105,7 +105,7 @@ def build_input_output_assets(partitions_def: dg.PartitionsDefinition) -> list[d
                 tags={"source": "input_output_releases"},
             ),
             "multipliers": dg.AssetOut(
-                key=["intermediate", "leontief_industry_multipliers"],
+                key=MULTIPLIERS_KEY,
                 description=(
                     "Leontief multipliers of every country-industry column, summed by supplying industry: "
                     "the global inverse (I-A)⁻¹ over all countries and each country's domestic inverse, "

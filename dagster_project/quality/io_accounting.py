@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from dagster_project.io_schema import FLOWS, GROSS_OUTPUT
+
 RELATIVE_TOLERANCE = 0.001
 TRUNCATION_UNIT = 1.0
 # Economies each release publishes (countries plus the rest of the world).
@@ -41,12 +43,12 @@ def check_years(
 ) -> AccountingReport:
     con.execute("create or replace temp table checked_years as select unnest(?::int[]) as year", [years])
     accounts = con.execute(
-        """
+        f"""
         with output as (
-            select * from raw.wiod_gross_output where year in (select year from checked_years)
+            select * from {GROSS_OUTPUT} where year in (select year from checked_years)
         ),
         flows as (
-            select * from raw.wiod_flows where year in (select year from checked_years)
+            select * from {FLOWS} where year in (select year from checked_years)
         ),
         sales as (
             select classification, year, row_country as country_code, row_industry as industry_code,

@@ -24,7 +24,8 @@ manufacturing_share as (
         sum(value_added_proxy_usd_m) filter (where is_manufacturing)
             / nullif(sum(value_added_proxy_usd_m), 0) as manufacturing_va_share
     from accounts
-    where country_code <> 'RoW'
+    inner join {{ ref('dim_country') }} as countries using (country_code)
+    where not countries.is_rest_of_world
     group by all
 ),
 
