@@ -46,10 +46,16 @@ class Column:
     nullable: bool = False
     min_value: float | None = None
     max_value: float | None = None
+    # The values the models downstream know: a tuple of values, or "<seed>.<column>" for the
+    # codes of a dbt seed. Checked by the audit of the staged table (quality/indicator_audit.py)
+    # before the raw table is replaced, so a code the seeds lack never reaches the warehouse.
+    known_values: tuple[str, ...] | str | None = None
 
     def __post_init__(self) -> None:
         if self.sql_type not in _SQL_TYPES:
             raise ValueError(f"column {self.name}: type {self.sql_type} is not one of {_SQL_TYPES}")
+        if isinstance(self.known_values, str) and self.known_values.count(".") != 1:
+            raise ValueError(f"column {self.name}: known_values {self.known_values!r} is not '<seed>.<column>'")
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,11 @@ def read_source(raw_dir: Path, source: Source) -> SourceTable:
 
 def _read_rows(path: Path, source: Source) -> tuple[bytes, list[str], list[list[str]], list[int]]:
     """Bytes, header, data rows and the line each row starts on; every layout problem raised."""
+    if path.is_dir():
+        raise SourceFileError(
+            f"{path}: a folder, where the {source.qualified_table} source file ({source.provider}) is expected; "
+            f"remove or rename the folder and run `make data`"
+        )
     if not path.is_file():
         raise SourceFileError(
             f"{path}: missing; the {source.qualified_table} source ({source.provider}) is expected here "
@@ -230,15 +241,17 @@ def _typed(path: Path, column: Column, cells: list[str], lines: list[int], sourc
 
 
 def _check_key(path: Path, source: Source, frame: pd.DataFrame, lines: list[int]) -> None:
-    duplicated = frame.duplicated(subset=list(source.key), keep=False)
-    if not duplicated.any():
+    """The first repeated key and the first two lines holding it; one hash pass, linear in the rows."""
+    key = list(source.key)
+    repeat = frame.duplicated(subset=key, keep="first").to_numpy().nonzero()[0]
+    if not len(repeat):
         return
-    first = duplicated.to_numpy().nonzero()[0]
-    key_values = frame.loc[first[0], list(source.key)]
-    same = [int(i) for i in first if frame.loc[i, list(source.key)].equals(key_values)]
+    group = frame.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
+    same = (group == group[repeat[0]]).nonzero()[0][:2]
+    key_values = frame.loc[same[0], key]
     where = ", ".join(f"{name}={_show(value)}" for name, value in key_values.items())
     raise SourceFileError(
-        f"{path}: lines {' and '.join(str(lines[i]) for i in same[:2])} repeat the key ({where}); "
+        f"{path}: lines {' and '.join(str(lines[i]) for i in same)} repeat the key ({where}); "
         f"each ({', '.join(source.key)}) must appear once"
     )
 
@@ -311,7 +324,10 @@ WDI_VALUES = Source(
     ),
     columns=(
         Column("country_code", "VARCHAR", "Economy, ISO 3166-1 alpha-3 code."),
-        Column("indicator_code", "VARCHAR", "WDI indicator code, e.g. GB.XPD.RSDV.GD.ZS."),
+        Column(
+            "indicator_code", "VARCHAR", "WDI indicator code, e.g. GB.XPD.RSDV.GD.ZS.",
+            known_values="wdi_indicator_units.indicator_code",
+        ),
         YEAR,
         Column("value", "DOUBLE", "Indicator value, in the indicator's unit (see wdi_indicator_units)."),
     ),
@@ -470,7 +486,10 @@ PATSTAT_PCT = Source(
     ),
     columns=(
         Column("country_iso3", "VARCHAR", "Inventor country, ISO3."),
-        Column("tech_level", "VARCHAR", "High Tech, Medium-High Tech, Medium-Low Tech or Low Tech (OECD classes via NACE rev.2)."),
+        Column(
+            "tech_level", "VARCHAR", "High Tech, Medium-High Tech, Medium-Low Tech or Low Tech (OECD classes via NACE rev.2).",
+            known_values=("High Tech", "Medium-High Tech", "Medium-Low Tech", "Low Tech"),
+        ),
         Column("year", "SMALLINT", "PCT filing year.", min_value=1900, max_value=2100),
         Column("pct_patent_count", "INTEGER", "PCT applications mapped to the technology level.", min_value=0),
     ),
@@ -608,13 +627,19 @@ KITA_PUBLISHED = Source(
     provenance="Hand-transcribed from public news pages quoting the report; each row has its source_url.",
     units="value: in the row's unit column (rank, firms, percent, percentage_points).",
     columns=(
-        Column("figure_id", "VARCHAR", "Identifier of the published figure."),
+        Column(
+            "figure_id", "VARCHAR", "Identifier of the published figure (claimed in the seed innovation_claims).",
+            known_values="innovation_claims.figure_id",
+        ),
         Column("country_iso3", "VARCHAR", "Economy, ISO3, or EU for the European Union."),
         Column("metric", "VARCHAR", "What the figure measures, e.g. world_rank_rd_expenditure_pct_gdp."),
         Column("period_start", "SMALLINT", "First year the figure covers; empty for ranks.", nullable=True, min_value=1900, max_value=2100),
         Column("period_end", "SMALLINT", "Last year the figure covers; empty for ranks.", nullable=True, min_value=1900, max_value=2100),
         Column("value", "DOUBLE", "Published value, in unit."),
-        Column("unit", "VARCHAR", "rank, firms, percent or percentage_points."),
+        Column(
+            "unit", "VARCHAR", "rank, firms, percent or percentage_points.",
+            known_values=("rank", "firms", "percent", "percentage_points"),
+        ),
         Column("source_url", "VARCHAR", "Page the figure was transcribed from."),
         Column("source_note", "VARCHAR", "Who published it and how it was quoted.", nullable=True),
     ),

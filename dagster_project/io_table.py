@@ -236,6 +236,7 @@ def read_rda(path: Path) -> dict:
     """The R objects of an RData file, or an error naming the file if it is not one."""
     import rdata  # imported here: only the RData layouts need it
 
+    require_file(path, "an RData file")
     try:
         with warnings.catch_warnings():
             # R classes without a Python constructor (WIOD 2013's "iot") come back as lists.
@@ -243,6 +244,12 @@ def read_rda(path: Path) -> dict:
             return rdata.read_rda(path)
     except Exception as exc:  # rdata raises many types for truncated or foreign files
         raise IoInputError(f"{path}: not a readable RData file ({type(exc).__name__}: {exc})") from exc
+
+
+def require_file(path: Path, what: str) -> None:
+    """Name a folder found where a table file belongs (a reader would call it unreadable or missing)."""
+    if path.is_dir():
+        raise IoInputError(f"{path}: a folder, where {what} is expected; remove or rename the folder")
 
 
 def numeric(values, source: Path, what: str) -> np.ndarray:

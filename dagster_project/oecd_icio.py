@@ -69,6 +69,7 @@ def read_year(raw_dir: Path, year: int) -> IoTable:
 
 
 def read_csv(path: Path, year: int) -> IoTable:
+    io_table.require_file(path, "an ICIO CSV table")
     try:
         frame = pd.read_csv(path, index_col=0, low_memory=False)
     except Exception as exc:  # pandas raises many types for truncated or foreign files

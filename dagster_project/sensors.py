@@ -1,16 +1,24 @@
 """The landing-folder sensor: new or changed source files are validated, moved into the raw
 folder and trigger a run of what they feed, and only that.
 
-A file is validated where it lands, with the same readers the ingest assets use, so a file
-that would fail its asset never reaches `data/raw/`: it stays in the landing folder and the
-sensor says why (in its log and as the tick's skip reason in the UI). A file that changes
-while it is being validated is left for the next tick. Each file version is handled once:
-the cursor remembers the SHA-256 of every file it accepted or rejected.
+A landed file is validated the way its ingest validates it, before it replaces anything:
+an input-output year is staged exactly as a run stages it (reader, Great Expectations suites
+and accounting identities: io_staging.stage_year), an indicator file is read and its codes
+audited (indicator_sources.read_source, quality/indicator_audit.py). A file that fails never
+reaches `data/raw/`: it stays in the landing folder and the sensor says why (its log and the
+tick's skip reason in the UI). What is copied into the raw folder is the validated copy, so a
+file that changes while it is validated is left for the next tick.
+
+Symbolic links are refused without being read (a link could point anywhere, and what it
+points to could change after validation), and nothing is written outside the raw folder
+(safe_path). The raw file a landed one replaces is kept under `data/raw/.previous/`
+until the run the landed file requested has succeeded; if that run fails, the sensor logs
+where the previous file is. Each accepted file is recorded in the raw folder's manifest with
+origin `landing`, so `make data` does not put the mirror's copy back over it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,11 +28,20 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project import indicator_sources, releases
+from dagster_project import indicator_sources, io_staging, releases
+from dagster_project.assets.checks import check_results
+from dagster_project.indicator_sources import Source
 from dagster_project.io_table import IoInputError
-from dagster_project.partitions import io_years
 from dagster_project.jobs import YEARLY_ASSETS
+from dagster_project.partitions import io_years
+from dagster_project.quality.indicator_audit import audit_known_values
+from dagster_project.raw_files import (
+    UnsafePath, copy_into, file_sha256, keep_previous, load_manifest, record, safe_path, write_manifest,
+)
 from dagster_project.resources import LandingFolderResource, RawFilesResource
+
+RUN_KEY_TAG = "dagster/run_key"
+SOURCES_BY_PATH = {Path(s.path): s for s in indicator_sources.SOURCES}
 
 
 class LandingRejected(ValueError):
@@ -36,102 +53,151 @@ class Landed:
     """What an accepted file feeds: input-output years, or one indicator source's asset."""
 
     years: tuple[int, ...] = ()
-    asset_key: dg.AssetKey | None = None
+    source: Source | None = None
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def landed_files(landing: Path) -> list[tuple[Path, Path]]:
+    """(path, path relative to the landing folder) of every entry to consider, links included.
+
+    Symlinked folders are listed (to be refused), not entered; `.partial` files (still being
+    written) and hidden files are skipped.
+    """
+    found = []
+    for folder, folders, files in os.walk(landing):
+        for name in [*files, *(d for d in folders if os.path.islink(os.path.join(folder, d)))]:
+            if name.endswith(".partial") or name.startswith("."):
+                continue
+            path = Path(folder) / name
+            found.append((path, path.relative_to(landing)))
+    return sorted(found)
 
 
-def validate(path: Path, relative: Path) -> Landed:
-    """Read the file with its ingest reader, from a scratch copy of its place in the raw layout."""
-    sources = {Path(s.path): s for s in indicator_sources.SOURCES}
-    with tempfile.TemporaryDirectory() as scratch:
-        staged = Path(scratch) / relative
-        staged.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, staged)
-        if relative in sources:
-            source = sources[relative]
-            try:
-                indicator_sources.read_source(Path(scratch), source)
-            except indicator_sources.SourceFileError as exc:
-                raise LandingRejected(str(exc).replace(str(Path(scratch)), str(path.parent.parent))) from exc
-            return Landed(asset_key=dg.AssetKey(source.asset_key))
-        years = releases.available_years(Path(scratch))
-        if not years:
-            raise LandingRejected(
-                f"{path}: not a source file this warehouse reads (an input-output table such as "
-                f"wiod2013/rdata/wiot_YYYY.RData, or one of: {', '.join(sorted(map(str, sources)))})"
-            )
+def validate(path: Path, relative: Path, scratch: Path) -> Landed:
+    """Copy the landed file into a scratch raw folder and validate it there as its ingest would.
+
+    The scratch copy (scratch/raw/<relative>) is what is accepted into the raw folder.
+    """
+    if path.is_symlink():
+        raise LandingRejected(
+            f"{path}: a symbolic link; land the file itself (copy it into the landing folder, do not link it)"
+        )
+    raw = scratch / "raw"
+    copy = raw / relative
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)  # not through a link swapped in since
+    with os.fdopen(descriptor, "rb") as data, copy.open("wb") as out:
+        shutil.copyfileobj(data, out)
+    if relative in SOURCES_BY_PATH:
+        return Landed(source=_validate_source(path, raw, SOURCES_BY_PATH[relative]))
+    years = releases.available_years(raw)
+    if not years:
+        raise LandingRejected(
+            f"{path}: not a source file this warehouse reads (an input-output table such as "
+            f"wiod2013/rdata/wiot_YYYY.RData, or one of: {', '.join(sorted(map(str, SOURCES_BY_PATH)))})"
+        )
+    for year in years:
         try:
-            for year in years:
-                releases.read_tables(Path(scratch), year)
+            staged = io_staging.stage_year(raw, year, scratch / "staged" / str(year))
         except IoInputError as exc:
-            raise LandingRejected(str(exc).replace(str(staged), str(path))) from exc
-        return Landed(years=tuple(years))
+            raise LandingRejected(str(exc).replace(str(copy), str(path))) from exc
+        if not staged.audit.passed:
+            failed = [f"{c.check_name}: {c.description}" for c in check_results([staged.audit]) if not c.passed]
+            raise LandingRejected(f"{path}: the {year} table fails its blocking checks: {'; '.join(failed)}")
+    return Landed(years=tuple(years))
 
 
-def move_into_raw(path: Path, target: Path) -> None:
-    """Atomic within one filesystem; across filesystems, copy beside the target and rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _validate_source(path: Path, raw: Path, source: Source) -> Source:
     try:
-        os.replace(path, target)
-    except OSError:
-        partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(path, partial)
-        os.replace(partial, target)
-        path.unlink()
+        table = indicator_sources.read_source(raw, source)
+    except indicator_sources.SourceFileError as exc:
+        raise LandingRejected(str(exc).replace(str(raw / source.path), str(path))) from exc
+    audit = audit_known_values(table)
+    if not audit.passed:
+        raise LandingRejected(f"{path}: {audit.description}")
+    return source
+
+
+def accept(raw_dir: Path, relative: Path, validated: Path, landed: Path, run_keys: list[str]) -> Path | None:
+    """Put the validated copy in place of the raw file, keeping the one it replaces; returns where that is."""
+    safe_path(raw_dir, relative)  # refuses a target outside the raw folder before anything moves
+    previous = keep_previous(raw_dir, relative)
+    target = copy_into(raw_dir, relative, validated)
+    extra = {"run_keys": ",".join(run_keys), **({"previous": str(previous)} if previous else {})}
+    record(raw_dir, [target], "landing", str(landed), **extra)
+    landed.unlink()
+    return previous
+
+
+def release_previous(instance: dg.DagsterInstance, raw_dir: Path, log) -> None:
+    """Delete each kept previous file once the latest runs its replacement requested all succeeded;
+    say once where it is when one of them failed."""
+    manifest = load_manifest(raw_dir)
+    changed = False
+    for relative, entry in manifest.items():
+        if "previous" not in entry:
+            continue
+        latest = [
+            runs[0] for key in entry["run_keys"].split(",")
+            if (runs := instance.get_runs(dg.RunsFilter(tags={RUN_KEY_TAG: key}), limit=1))
+        ]
+        if latest and all(r.status == dg.DagsterRunStatus.SUCCESS for r in latest):
+            Path(entry.pop("previous")).unlink(missing_ok=True)
+            entry.pop("previous_reported", None)
+            changed = True
+        elif any(r.status == dg.DagsterRunStatus.FAILURE for r in latest) and not entry.get("previous_reported"):
+            log.warning(
+                f"the run fed by the landed {relative} failed; the file it replaced is kept at {entry['previous']} "
+                f"(to go back: mv {entry['previous']} {raw_dir / relative})"
+            )
+            entry["previous_reported"] = True
+            changed = True
+    if changed:
+        write_manifest(raw_dir, manifest)
 
 
 @dg.sensor(
     name="landing_folder",
     job_name="refresh_all",
     minimum_interval_seconds=30,
-    description="Validates files dropped into the landing folder, moves the good ones into the raw folder "
-    "and runs the partitions and assets they feed, with everything downstream.",
+    description="Validates files dropped into the landing folder (readers, expectation suites, accounting "
+    "identities, known codes), moves the good ones into the raw folder and runs the partitions and assets "
+    "they feed, with everything downstream.",
 )
 def landing_folder(context: dg.SensorEvaluationContext, landing: LandingFolderResource, raw_files: RawFilesResource):
     handled: dict[str, str] = json.loads(context.cursor or "{}")
+    raw_dir = raw_files.path
+    release_previous(context.instance, raw_dir, context.log)
     run_requests, new_years, rejected, deferred = [], [], [], []
-    for path in sorted(p for p in landing.path.rglob("*") if p.is_file() and not p.name.endswith(".partial")):
-        relative = path.relative_to(landing.path)
-        digest = sha256(path)
-        if handled.get(str(relative)) == digest:
+    graph = context.repository_def.asset_graph
+    for path, relative in landed_files(landing.path):
+        version = "symlink" if path.is_symlink() else file_sha256(path)
+        if handled.get(str(relative)) == version:
             continue
-        try:
-            landed = validate(path, relative)
-            if sha256(path) != digest:
-                deferred.append(f"{path} changed while it was validated; left in place for the next tick")
-                context.log.warning(deferred[-1])
+        with tempfile.TemporaryDirectory() as scratch:
+            try:
+                landed = validate(path, relative, Path(scratch))
+                if file_sha256(path) != version:
+                    deferred.append(f"{path} changed while it was validated; left in place for the next tick")
+                    context.log.warning(deferred[-1])
+                    continue
+                run_key = f"{relative}@{version[:16]}"
+                run_keys = [f"{run_key}:{year}" for year in landed.years] or [run_key]
+                accept(raw_dir, relative, Path(scratch) / "raw" / relative, path, run_keys)
+            except (LandingRejected, UnsafePath) as exc:
+                context.log.error(f"rejected {path}: {exc}")
+                rejected.append(str(exc))
+                handled[str(relative)] = version
                 continue
-        except LandingRejected as exc:
-            context.log.error(f"rejected {path}: {exc}")
-            rejected.append(str(exc))
-            handled[str(relative)] = digest
-            continue
-        move_into_raw(path, raw_files.path / relative)
-        handled[str(relative)] = digest
-        context.log.info(f"accepted {relative} into {raw_files.path}")
-        run_key = f"{relative}@{digest[:16]}"
+        handled[str(relative)] = version
+        context.log.info(f"accepted {relative} into {raw_dir}")
         if landed.years:
             new_years += [str(y) for y in landed.years if not context.instance.has_dynamic_partition(io_years.name, str(y))]
-            for year in landed.years:
-                run_requests.append(
-                    dg.RunRequest(
-                        run_key=f"{run_key}:{year}",
-                        partition_key=str(year),
-                        asset_selection=list(YEARLY_ASSETS.downstream().resolve(context.repository_def.asset_graph)),
-                    )
-                )
+            selection = list(YEARLY_ASSETS.downstream().resolve(graph))
+            for year, key in zip(landed.years, run_keys):
+                run_requests.append(dg.RunRequest(run_key=key, partition_key=str(year), asset_selection=selection))
         else:
-            selection = dg.AssetSelection.assets(landed.asset_key).downstream()
-            run_requests.append(
-                dg.RunRequest(run_key=run_key, asset_selection=list(selection.resolve(context.repository_def.asset_graph)))
-            )
+            selection = dg.AssetSelection.assets(landed.source.asset_key).downstream()
+            run_requests.append(dg.RunRequest(run_key=run_keys[0], asset_selection=list(selection.resolve(graph))))
     context.update_cursor(json.dumps(handled, sort_keys=True))
     if not run_requests:
         notes = [f"rejected: {r}" for r in rejected] + [f"deferred: {d}" for d in deferred]

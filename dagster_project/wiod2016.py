@@ -116,6 +116,7 @@ def read_rdata(path: Path, year: int) -> IoTable:
 
 
 def read_xlsx(path: Path, year: int) -> IoTable:
+    io_table.require_file(path, "a WIOD 2016 workbook")
     try:
         sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many types for truncated or foreign files

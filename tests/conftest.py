@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -106,3 +107,37 @@ def sample_pipeline(tmp_path_factory) -> BuiltWarehouse:
     results = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lambda _: None)
     assert all(r.success for r in results), "the good run on the generated sample failed"
     return BuiltWarehouse(settings, results, {})
+
+
+@pytest.fixture
+def landing_setup(tmp_path):
+    """A mirror holding the real ITU file, a raw folder synced from it plus one generated year
+    (2001, registered as a partition), an empty landing folder, and the definitions over them."""
+    from wiod_sample import sample_year, write_rdata
+
+    from dagster_project import data_sync
+    from dagster_project.definitions import build_defs
+    from dagster_project.partitions import register_years
+
+    settings = Settings(
+        data_mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw",
+        warehouse_dir=tmp_path / "warehouse", landing_dir=tmp_path / "landing",
+    )
+    (settings.data_mirror / "itu_idi").mkdir(parents=True)
+    shutil.copy2(SHARED_DATA / "itu_idi" / "itu_idi_2017.csv", settings.data_mirror / "itu_idi")
+    data_sync.sync_mirror(settings.data_mirror, settings.raw_dir)
+    write_rdata(settings.raw_dir, sample_year(2001))
+    settings.landing_dir.mkdir()
+    defs = build_defs(settings)
+    instance = dg.DagsterInstance.ephemeral()
+    register_years(instance, settings.raw_dir)
+    return settings, defs, instance
+
+
+def landing_tick(defs: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None = None):
+    """One evaluation of the landing sensor: its result and context (for the cursor)."""
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, definitions=defs,
+        resources={k: defs.resources[k] for k in ("landing", "raw_files")},
+    )
+    return defs.get_sensor_def("landing_folder")(context), context

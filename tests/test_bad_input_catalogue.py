@@ -32,15 +32,19 @@ def pipeline(sample_pipeline):
     before = (table_checksums(settings.warehouse_path), table_checksums(snapshot))
     broken: list = []
 
-    def replace(relative: str, content: bytes) -> None:
+    def replace(relative: str, content: bytes | None) -> None:
+        """Put `content` where the file was, or a folder if `content` is None."""
         path = settings.raw_dir / relative
         broken.append((path, path.read_bytes() if not path.is_symlink() else None, path.resolve()))
         path.unlink()
-        path.write_bytes(content)
+        if content is None:
+            path.mkdir()
+        else:
+            path.write_bytes(content)
 
     yield settings, defs, replace
     for path, content, target in broken:
-        path.unlink()
+        path.rmdir() if path.is_dir() else path.unlink()
         if content is None:
             path.symlink_to(target)
         else:
@@ -99,6 +103,26 @@ def test_duplicate_key_rows(pipeline):
     replace(WDI, csv_with(settings, WDI, lambda lines: [*lines, lines[1]]))
     message = source_failure(defs, WDI_KEY)
     assert f"{settings.raw_dir / WDI}: lines 2 and" in message and "repeat the key" in message
+
+
+def test_an_indicator_code_the_seeds_lack_fails_its_check_and_writes_nothing(pipeline):
+    settings, defs, replace = pipeline
+
+    def new_code(lines):
+        country, _, *rest = lines[1].split(",")
+        return [lines[0], ",".join([country, "NEW.CODE.X", *rest]), *lines[2:]]
+    replace(WDI, csv_with(settings, WDI, new_code))
+    message = source_failure(defs, WDI_KEY)
+    assert (
+        f"{settings.raw_dir / WDI}: indicator_code: 1 unknown value(s) ('NEW.CODE.X'); expected indicator_code values "
+        "listed in the seed wdi_indicator_units (dbt/seeds); nothing was written and raw.wdi_indicator_values is unchanged"
+    ) in message
+
+
+def test_a_folder_where_a_year_file_belongs(pipeline):
+    settings, defs, replace = pipeline
+    replace(RDATA, None)
+    assert f"{settings.raw_dir / RDATA}: a folder, where an RData file is expected" in io_failure(defs)
 
 
 def test_negative_gross_output(pipeline):
@@ -164,8 +188,8 @@ def test_a_file_that_changes_in_the_landing_folder_while_it_is_validated(sample_
     shutil.copyfile(sample_pipeline.settings.raw_dir / ITU, landed)
     real_validate = sensors.validate
 
-    def validate_while_writing(path, relative):
-        result = real_validate(path, relative)
+    def validate_while_writing(path, relative, scratch):
+        result = real_validate(path, relative, scratch)
         writer = threading.Thread(target=lambda: path.write_bytes(path.read_bytes() + b"NOR,1,Norway,8.47\n"))
         writer.start()
         writer.join()

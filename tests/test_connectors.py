@@ -25,11 +25,10 @@ import pytest
 from conftest import SHARED_DATA
 from wiod_sample import sample_wiod2016, write_wiod2016_rdata
 
-from dagster_project import connectors, data_sync, wiod2016
+from dagster_project import connectors, data_sync, raw_files, wiod2016
 from dagster_project.connectors import files, world_bank
-from dagster_project.connectors.http import (
-    DownloadError, HttpClient, HttpPolicy, Unreachable, UnsafePath, atomic_file, safe_path,
-)
+from dagster_project.connectors.http import DownloadError, HttpClient, HttpPolicy, Unreachable
+from dagster_project.raw_files import UnsafePath, atomic_file, safe_path
 
 MIRROR_WDI = SHARED_DATA / "wdi" / "wdi_selected_long.csv"
 MIRROR_IDI = SHARED_DATA / "itu_idi" / "itu_idi_2017.csv"
@@ -394,7 +393,7 @@ def test_a_zip_archive_is_extracted_into_the_release_folder_and_read(server, cli
     assert {o.source: o.status for o in outcomes}["wiod2016"] == "downloaded"
     assert sorted(p.name for p in (raw / "wiod2016").iterdir()) == ["WIOT2010_October16_ROW.RData"]
     assert wiod2016.read_year(raw, 2010).output.sum() == pytest.approx(sample.output.sum())
-    assert "wiod2016/WIOT2010_October16_ROW.RData" in connectors.load_manifest(raw)
+    assert "wiod2016/WIOT2010_October16_ROW.RData" in raw_files.load_manifest(raw)
 
 
 # --- the WIOD 2013 and ITU files, and `make data` ------------------------------------------
@@ -469,7 +468,7 @@ def test_refresh_replaces_a_file_and_the_mirror_copy_then_leaves_it_alone(server
     mirror, raw = tmp_path / "mirror", tmp_path / "raw"
     (mirror / "itu_idi").mkdir(parents=True)
     (mirror / "itu_idi" / "itu_idi_2017.csv").write_text("the mirror's copy\n")
-    assert data_sync.sync_mirror(mirror, raw) == (1, 0)
+    assert data_sync.sync_mirror(mirror, raw).copied == ["itu_idi/itu_idi_2017.csv"]
     server.routes["/idi.csv"] = serve(idi_csv(), "text/csv")
     outcomes = connectors.download_missing(raw, local_settings(server.url), refresh=frozenset({"itu_idi"}),
                                            report=lambda _: None)
@@ -477,8 +476,9 @@ def test_refresh_replaces_a_file_and_the_mirror_copy_then_leaves_it_alone(server
     assert statuses["itu_idi"] == "downloaded"
     downloaded = (raw / "itu_idi" / "itu_idi_2017.csv").read_bytes()
     pd.testing.assert_frame_equal(pd.read_csv(io.BytesIO(downloaded)), pd.read_csv(io.BytesIO(idi_csv())))
-    assert connectors.load_manifest(raw)["itu_idi/itu_idi_2017.csv"]["source"] == f"{server.url}/idi.csv"
-    assert data_sync.sync_mirror(mirror, raw) == (0, 1)
+    assert raw_files.load_manifest(raw)["itu_idi/itu_idi_2017.csv"]["source"] == f"{server.url}/idi.csv"
+    sync = data_sync.sync_mirror(mirror, raw)
+    assert sync.copied == [] and sync.kept[0].startswith("kept itu_idi/itu_idi_2017.csv: it was downloaded from")
     assert (raw / "itu_idi" / "itu_idi_2017.csv").read_bytes() == downloaded
 
 

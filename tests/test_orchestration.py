@@ -7,36 +7,15 @@ import sys
 from pathlib import Path
 
 import dagster as dg
-import pytest
+from conftest import landing_tick
 from wiod_sample import sample_year, write_rdata
 
-from dagster_project.definitions import build_defs
-from dagster_project.partitions import io_years, register_years
+from dagster_project.partitions import io_years
 from dagster_project.schedules import MONTHLY_REFRESH_CRON
-from dagster_project.settings import PROJECT_ROOT, Settings
+from dagster_project.settings import PROJECT_ROOT
 
 
-@pytest.fixture
-def landing_setup(tmp_path):
-    settings = Settings(
-        data_mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw",
-        warehouse_dir=tmp_path / "warehouse", landing_dir=tmp_path / "landing",
-    )
-    write_rdata(settings.raw_dir, sample_year(2001))
-    settings.landing_dir.mkdir()
-    defs = build_defs(settings)
-    instance = dg.DagsterInstance.ephemeral()
-    register_years(instance, settings.raw_dir)
-    return settings, defs, instance
-
-
-def evaluate(defs, instance, cursor=None):
-    sensor = defs.get_sensor_def("landing_folder")
-    context = dg.build_sensor_context(
-        instance=instance, cursor=cursor, definitions=defs,
-        resources={k: defs.resources[k] for k in ("landing", "raw_files")},
-    )
-    return sensor(context), context
+evaluate = landing_tick
 
 
 def test_definitions_validate_and_list_the_jobs_schedule_and_sensor():

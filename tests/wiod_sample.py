@@ -6,6 +6,7 @@ every accounting identity holds and every expected number can be recomputed with
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,23 +48,36 @@ def sample_year(year: int, seed: int | None = None, countries: tuple[str, ...] =
     return SampleYear(year, inter, final, countries)
 
 
+# rdata.write_rda takes ~10 s for a full-size year; the suite writes the same few years many
+# times, so each distinct table is serialized once per session and its bytes reused.
+_RDATA_BYTES: dict[str, bytes] = {}
+
+
 def write_rdata(raw_dir: Path, sample: SampleYear, *, stored_year: int | None = None) -> Path:
     """`wiod2013/rdata/wiot_YYYY.RData`: the R list the bquast/wiod package ships."""
     path = raw_dir / "wiod2013" / "rdata" / f"wiot_{sample.year}.RData"
     path.parent.mkdir(parents=True, exist_ok=True)
-    rdata.write_rda(
-        path,
-        {
-            f"wiot_{sample.year}": {
-                "year": np.array([stored_year or sample.year], dtype=np.int32),
-                "countries": np.array(sample.countries),
-                "industries": np.array(INDUSTRIES),
-                "inter": sample.inter,
-                "final": sample.final,
-                "output": sample.output.astype(np.int32),
-            }
-        },
-    )
+    digest = hashlib.sha256()
+    for part in (sample.inter, sample.final, np.array(sample.countries), np.array([sample.year, stored_year or 0])):
+        digest.update(np.ascontiguousarray(part).tobytes())
+    key = digest.hexdigest()
+    if key not in _RDATA_BYTES:
+        rdata.write_rda(
+            path,
+            {
+                f"wiot_{sample.year}": {
+                    "year": np.array([stored_year or sample.year], dtype=np.int32),
+                    "countries": np.array(sample.countries),
+                    "industries": np.array(INDUSTRIES),
+                    "inter": sample.inter,
+                    "final": sample.final,
+                    "output": sample.output.astype(np.int32),
+                }
+            },
+        )
+        _RDATA_BYTES[key] = path.read_bytes()
+    else:
+        path.write_bytes(_RDATA_BYTES[key])
     return path
 
 

@@ -2,8 +2,10 @@
 
 Each file is its own asset, so a missing or malformed file fails only its own asset (with
 the file, line and column in the error) while the other sources of the same run still
-materialize. A file is read and validated completely before the warehouse is opened, and
-the table is swapped in one transaction, so a failed read never touches the stored table.
+materialize. Stage, audit, then write, as for the input-output years: the file is read and
+typed (the reader), its coded columns are audited against the seeds (the blocking check
+`known_values`, quality/indicator_audit.py), and only then is the warehouse opened and the
+table swapped in one transaction. A failed read or audit never touches the stored table.
 """
 
 import dagster as dg
@@ -12,6 +14,7 @@ import pandas as pd
 
 from dagster_project import indicator_sources
 from dagster_project.indicator_sources import Source, SourceFileError
+from dagster_project.quality.indicator_audit import audit_known_values
 from dagster_project.resources import WAREHOUSE_POOL, RawFilesResource, WarehouseResource
 from dagster_project.warehouse import column_schema, replace_rows, table_metadata, transaction
 
@@ -20,7 +23,19 @@ def build_indicator_assets() -> list[dg.AssetsDefinition]:
     return [_ingest_asset(source) for source in indicator_sources.SOURCES]
 
 
+KNOWN_VALUES_CHECK = "known_values"
+
+
 def _ingest_asset(source: Source) -> dg.AssetsDefinition:
+    coded = [c.name for c in source.columns if c.known_values is not None]
+    checks = [
+        dg.AssetCheckSpec(
+            KNOWN_VALUES_CHECK, asset=source.asset_key, blocking=True,
+            description=f"Every value of {', '.join(coded)} is one the models know (a seed's codes or the "
+            "declared list), checked on the file before the table is replaced.",
+        )
+    ] if coded else []
+
     @dg.asset(
         key=source.asset_key,
         group_name="ingest",
@@ -36,6 +51,7 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
             "units": source.units,
             "primary_key": list(source.key),
         },
+        check_specs=checks,
     )
     def ingest(context: dg.AssetExecutionContext, raw_files: RawFilesResource, warehouse: WarehouseResource):
         try:
@@ -48,12 +64,25 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
             ) from exc
         if table.ignored_columns:
             context.log.warning(f"{table.path}: column(s) not declared, not loaded: {', '.join(table.ignored_columns)}")
+        if checks:
+            audit = audit_known_values(table)
+            yield dg.AssetCheckResult(
+                check_name=KNOWN_VALUES_CHECK, passed=audit.passed, description=audit.description,
+                metadata={"unknown_values": dg.MetadataValue.json({k: list(v) for k, v in audit.unknown.items()})},
+            )
+            if not audit.passed:
+                raise dg.Failure(
+                    description=f"{table.path}: {audit.description}; nothing was written and "
+                    f"{source.qualified_table} is unchanged",
+                    metadata={"source_file": str(table.path), "table": source.qualified_table},
+                    allow_retries=False,
+                )
         with warehouse.get_connection() as con:
             with transaction(con):
                 replace_table(con, source, table.frame)
             metadata = table_metadata(con, source.qualified_table)
         context.log.info(f"{table.path}: {len(table.frame)} rows into {source.qualified_table}")
-        return dg.MaterializeResult(
+        yield dg.MaterializeResult(
             metadata={
                 **metadata,
                 "source_file": dg.MetadataValue.path(str(table.path)),

@@ -15,26 +15,22 @@ there. Each source:
 and DOWNLOAD_TIMEOUT_S, DOWNLOAD_RETRIES, DOWNLOAD_BACKOFF_S for all. A source that fails
 (offline, or an answer that is not the data) leaves the files on disk as they were and is
 reported; the pipeline then runs on what is on disk. Every downloaded file is recorded in
-`.downloads.json` in the raw folder (URL, SHA-256, time), and the mirror copy does not
-overwrite a file recorded there.
+the raw folder's manifest (raw_files.py: origin `download`, URL, SHA-256, time), and the
+mirror copy does not overwrite it without being told to.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster_project import oecd_icio, wiod2016
+from dagster_project import oecd_icio, raw_files, wiod2016
 from dagster_project.connectors import files, world_bank
-from dagster_project.connectors.http import DownloadError, HttpClient, HttpPolicy, Unreachable, atomic_file
+from dagster_project.connectors.http import DownloadError, HttpClient, HttpPolicy, Unreachable
 
 SOURCES = ("wdi", "wiod2013", "itu_idi", "wiod2016", "oecd_icio")
-MANIFEST = Path(".downloads.json")
 WIOD2013_YEARS = tuple(files.WIOD2013_FILES)
 DEFAULTS = {
     "WORLD_BANK_API_URL": "https://api.worldbank.org",
@@ -134,10 +130,10 @@ def download_missing(
             outcome = steps[name]()
         except Unreachable as exc:
             outcome = Outcome(name, "offline", str(exc))
-        except DownloadError as exc:
+        except (DownloadError, raw_files.UnsafePath, IsADirectoryError) as exc:
             outcome = Outcome(name, "failed", str(exc))
         if outcome.files:
-            record_downloads(raw_dir, outcome.files, outcome.url)
+            raw_files.record(raw_dir, outcome.files, "download", outcome.url)
         report(f"  {name}: {outcome.status}{f' ({outcome.detail})' if outcome.detail else ''}")
         outcomes.append(outcome)
     return outcomes
@@ -192,28 +188,3 @@ def _archives(raw_dir, client, name, urls, folder, member_name, available_years,
                        f"{'WIOD2016_ARCHIVE_URL' if name == 'wiod2016' else 'OECD_ICIO_ARCHIVE_URLS'} to fetch them")
     written = [path for url in urls for path in files.download_archive(client, raw_dir, url, folder, member_name)]
     return Outcome(name, "downloaded", f"{len(written)} table file(s) from {', '.join(urls)}", written, ", ".join(urls))
-
-
-def load_manifest(raw_dir: Path) -> dict[str, dict]:
-    """Files the connectors downloaded (relative path -> source, SHA-256, time)."""
-    path = raw_dir / MANIFEST
-    try:
-        return json.loads(path.read_text()) if path.exists() else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def record_downloads(raw_dir: Path, paths: list[Path], source: str) -> None:
-    """Add the files to the manifest, so that the mirror copy leaves them alone."""
-    manifest = load_manifest(raw_dir)
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    for path in paths:
-        digest = hashlib.sha256()
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                digest.update(chunk)
-        manifest[path.resolve().relative_to(raw_dir.resolve()).as_posix()] = {
-            "source": source, "sha256": digest.hexdigest(), "bytes": path.stat().st_size, "downloaded_at": stamp,
-        }
-    with atomic_file(raw_dir, MANIFEST) as out:
-        out.write(json.dumps(manifest, indent=1, sort_keys=True).encode())

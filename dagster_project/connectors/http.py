@@ -7,27 +7,22 @@ at once what will not (other 4xx, a content type the caller does not accept, a b
 than allowed). A host that gave no answer after every try is remembered as unreachable for
 the rest of the run, so an offline machine spends one round of retries per host, not per file.
 
-`atomic_file` is how every connector writes into the raw folder: a temporary file beside
-the target, renamed over it only once complete and checked, so a failed or interrupted
-download never leaves half a file; `safe_path` refuses any target outside the raw folder.
+Connectors write into the raw folder with `raw_files.atomic_file` (a temporary file renamed
+over the target only once complete and checked; nothing outside the raw folder).
 """
 
 from __future__ import annotations
 
 import hashlib
 import http.client
-import os
 import shutil
 import socket
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 CHUNK = 1 << 20
@@ -41,10 +36,6 @@ class DownloadError(Exception):
 
 class Unreachable(DownloadError):
     """The host gave no answer after every try (offline, DNS failure, host down)."""
-
-
-class UnsafePath(DownloadError):
-    """A target or archive member would land outside the raw folder."""
 
 
 @dataclass(frozen=True)
@@ -155,33 +146,6 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         if urllib.parse.urlsplit(newurl).scheme not in ("http", "https"):
             raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl} refused", headers, fp)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def safe_path(raw_dir: Path, relative: str | Path) -> Path:
-    """`raw_dir / relative`, refused unless it stays inside raw_dir (no absolute or .. parts)."""
-    parts = PurePosixPath(str(relative).replace("\\", "/"))
-    root = raw_dir.resolve()
-    target = (root / parts).resolve()
-    if parts.is_absolute() or ".." in parts.parts or not target.is_relative_to(root) or target == root:
-        raise UnsafePath(f"{relative}: would be written outside {root}; refused")
-    return target
-
-
-@contextmanager
-def atomic_file(raw_dir: Path, relative: str | Path) -> Iterator[BinaryIO]:
-    """A temporary file that replaces `raw_dir/relative` only if the block completes."""
-    target = safe_path(raw_dir, relative)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w+b") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def copy_stream(source: BinaryIO, out: BinaryIO) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dagster_project.io_schema import FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS
 from dagster_project.quality import io_accounting
 from dagster_project.quality.expectations import ValidationSummary, validate_frame
+from dagster_project.quality.seeds import seed
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def audit_year(con, year: int) -> YearAudit:
             for c in classifications
         )
 
-    industries = suites.seed("industries").groupby("classification").size().to_dict()
+    industries = seed("industries").groupby("classification").size().to_dict()
     return YearAudit(
         year=year,
         flows=validate(FLOWS, FLOWS_COLUMNS, suites.wiod_flows),

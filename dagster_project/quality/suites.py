@@ -1,30 +1,18 @@
-"""Expectation suites for the raw tables, in code.
+"""Expectation suites for the raw input-output tables, in code.
 
-Codes are checked against the dbt seeds (the dimensions' source of truth), read straight
-from their CSV files so that a raw table can be validated before dbt has run.
+Codes are checked against the dbt seeds (quality/seeds.py), so that a raw table can be
+validated before dbt has run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 
 import great_expectations as gx
-import pandas as pd
 
-from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.quality.seeds import seed
 
-SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 E = gx.expectations
-
-
-@lru_cache(maxsize=None)
-def seed(name: str) -> pd.DataFrame:
-    """A dbt seed as text columns, found anywhere under dbt/seeds/."""
-    matches = sorted(SEEDS_DIR.rglob(f"{name}.csv"))
-    if not matches:
-        raise FileNotFoundError(f"no seed {name}.csv under {SEEDS_DIR}")
-    return pd.read_csv(matches[0], dtype=str, keep_default_na=False)
 
 
 def country_codes() -> list[str]:
