@@ -16,7 +16,7 @@ export GX_ANALYTICS_ENABLED := false
 DBT_SOURCES := $(shell find dbt -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -not -path 'dbt/target/*' 2>/dev/null)
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: run test data install install-dev chromium materialize manifest bench ui docs sql clean
+.PHONY: run test data install install-dev chromium materialize backfill manifest bench ui docs sql clean
 
 run: install data materialize
 
@@ -47,9 +47,15 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	@mkdir -p $(WAREHOUSE_DIR)
 	@cd dbt && ../$(DBT) parse --quiet --profiles-dir . && touch target/manifest.json
 
+# `make run PARALLEL=1`: steps in parallel processes (the multiprocess executor), as UI runs do.
 materialize: install $(MANIFEST)
 	@echo "== materializing every asset into $(WAREHOUSE_DIR)/warehouse.duckdb"
-	@$(PY) -m dagster_project.materialize
+	@$(PY) -m dagster_project.materialize $(if $(PARALLEL),--parallel)
+
+# Re-run input-output years and everything downstream: `make backfill YEARS=2005,2006` (or 2005-2007).
+backfill: install $(MANIFEST)
+	@test -n "$(YEARS)" || { echo "usage: make backfill YEARS=2005,2006 (or YEARS=2005-2007)" >&2; exit 2; }
+	@$(PY) -m dagster_project.materialize --years $(YEARS)
 
 test: install-dev chromium $(MANIFEST)
 	@$(PY) -m pytest
