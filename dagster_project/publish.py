@@ -6,6 +6,10 @@ process's writes. So analysts never open the pipeline's `warehouse.duckdb`: they
 place in one atomic step, only after every blocking check upstream has passed. A reader
 sees the previous snapshot or the new one, never a half-written file, and never holds a
 lock the pipeline needs.
+
+The copy keeps the meanings: every table and column comment of the source (dbt writes its
+descriptions as DuckDB COMMENTs, `persist_docs` in dbt/dbt_project.yml) is set on the copy,
+so `select comment from duckdb_columns()` in the analysts' shell says what a column is.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ def publish_snapshot(warehouse_path: Path, snapshot_path: Path, run_id: str) -> 
             "where database_name = current_database() and schema_name in (select unnest(?)) order by all",
             [list(PUBLISHED_SCHEMAS)],
         ).fetchall()
+        comments = _comments(con)
         con.execute(f"attach '{sql_path(partial)}' as snapshot")
         try:
             for schema in sorted({s for s, _ in tables}):
@@ -56,12 +61,53 @@ def publish_snapshot(warehouse_path: Path, snapshot_path: Path, run_id: str) -> 
                 "from (select unnest(?::varchar[]) as table_name, unnest(?::bigint[]) as row_count) t",
                 [published_at, run_id, list(counts), list(counts.values())],
             )
+            for (schema, table, column), comment in {**comments, **SNAPSHOT_TABLES_COMMENTS}.items():
+                target = f"snapshot.{schema}.{table}" + (_identifier(column) if column else "")
+                con.execute(f"comment on {'column' if column else 'table'} {target} is {_literal(comment)}")
         finally:
             con.execute("detach snapshot")
     _fsync(partial)
     os.replace(partial, snapshot_path)
     _fsync(snapshot_path.parent)
     return counts
+
+
+# The snapshot's own table, described here since no dbt model describes it.
+SNAPSHOT_TABLES_COMMENTS: dict[tuple[str, str, str | None], str] = {
+    ("meta", "snapshot_tables", None): "Which run this snapshot is: one row per published table, with its row "
+    "count, when the snapshot was written and the Dagster run that wrote it.",
+    ("meta", "snapshot_tables", "table_name"): "Published table, schema.table.",
+    ("meta", "snapshot_tables", "row_count"): "Rows of the table in this snapshot.",
+    ("meta", "snapshot_tables", "published_at"): "When the snapshot was written (UTC).",
+    ("meta", "snapshot_tables", "run_id"): "Dagster run that wrote the snapshot.",
+}
+
+
+def _comments(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str, str | None], str]:
+    """Non-empty comments of the published schemas' tables (column None) and columns."""
+    rows = con.execute(
+        "select schema_name, table_name, null::varchar as column_name, comment from duckdb_tables() "
+        "where database_name = current_database() and schema_name in (select unnest($1)) "
+        "and trim(coalesce(comment, '')) <> '' "
+        "union all "
+        "select c.schema_name, c.table_name, c.column_name, c.comment from duckdb_columns() c "
+        "join duckdb_tables() t using (database_name, schema_name, table_name) "
+        "where c.database_name = current_database() and c.schema_name in (select unnest($1)) "
+        "and trim(coalesce(c.comment, '')) <> '' "
+        "order by all",
+        [list(PUBLISHED_SCHEMAS)],
+    ).fetchall()
+    return {(schema, table, column): comment for schema, table, column, comment in rows}
+
+
+def _identifier(name: str) -> str:
+    """A quoted column name, after a dot."""
+    return '."' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _fsync(path: Path) -> None:
