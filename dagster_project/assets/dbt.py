@@ -38,7 +38,7 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
 
 # dbt domains (the folder inside each layer, tagged in dbt_project.yml): each becomes its
 # own Dagster step, so one domain's failed source does not skip the other's models.
-DBT_DOMAINS = ("input_output", "analysis", "innovation")
+DBT_DOMAINS = ("input_output", "analysis", "innovation", "ledgers")
 
 
 def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
