@@ -35,6 +35,12 @@ class WarehouseDbtTranslator(DagsterDbtTranslator):
             automation_condition=FOLLOW_INPUTS,
         )
 
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> dg.AssetCheckSpec | None:
+        """The dbt test as a check, with the test's own `description:` (dagster-dbt reads only `meta`)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        description = manifest["nodes"].get(unique_id, {}).get("description")
+        return spec._replace(description=description) if spec and description and not spec.description else spec
+
 
 # dbt domains (the folder inside each layer, tagged in dbt_project.yml): each becomes its
 # own Dagster step, so one domain's failed source does not skip the other's models.
