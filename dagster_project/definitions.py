@@ -7,6 +7,7 @@ import os
 import dagster as dg
 
 from dagster_project.assets import analysis
+from dagster_project.automation import automation_sensor
 from dagster_project.assets.dbt import dbt_model_assets
 from dagster_project.assets.indicators import build_indicator_assets
 from dagster_project.assets.input_output import build_input_output_assets
@@ -36,7 +37,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
         assets=[*assets, build_publish_asset(published_upstream)],
         jobs=jobs,
         schedules=build_schedules(jobs[0], io_years),
-        sensors=[landing_folder],
+        sensors=[landing_folder, automation_sensor],
         resources=build_resources(settings),
         executor=PARALLEL_EXECUTOR,
     )

@@ -12,6 +12,7 @@ def build_schedules(refresh_all, years: dg.PartitionsDefinition) -> list:
         job=refresh_all,
         cron_schedule=MONTHLY_REFRESH_CRON,
         execution_timezone="UTC",
+        default_status=dg.DefaultScheduleStatus.RUNNING,  # runs whenever the daemon does (`make ui`)
         description="Re-ingest every source and rebuild everything downstream, all years in one run.",
     )
     def monthly_refresh(context: dg.ScheduleEvaluationContext):

@@ -159,6 +159,7 @@ def release_previous(instance: dg.DagsterInstance, raw_dir: Path, log) -> None:
     name="landing_folder",
     job_name="refresh_all",
     minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,  # runs whenever the daemon does (`make ui`)
     description="Validates files dropped into the landing folder (readers, expectation suites, accounting "
     "identities, known codes), moves the good ones into the raw folder and runs the partitions and assets "
     "they feed, with everything downstream.",

@@ -54,7 +54,8 @@ def graphql(query: str) -> dict:
 
 LOCATION_QUERY = """{ workspaceOrError { ... on Workspace { locationEntries { name
   locationOrLoadError { __typename ... on PythonError { message }
-    ... on RepositoryLocation { repositories { assetGroups { groupName } } } } } } } }"""
+    ... on RepositoryLocation { repositories { assetGroups { groupName }
+      schedules { name scheduleState { status } } sensors { name sensorState { status } } } } } } } } }"""
 
 
 def test_make_ui_loads_the_code_location_from_a_bare_shell():
@@ -78,8 +79,12 @@ def test_make_ui_loads_the_code_location_from_a_bare_shell():
         assert entry is not None, "the UI did not answer on port 3000"
         loaded = entry["locationOrLoadError"]
         assert loaded["__typename"] == "RepositoryLocation", loaded.get("message")
-        groups = {g["groupName"] for r in loaded["repositories"] for g in r["assetGroups"]}
-        assert {"ingest", "marts", "analysis", "publish"} <= groups
+        (repository,) = loaded["repositories"]
+        assert {"ingest", "marts", "analysis", "publish"} <= {g["groupName"] for g in repository["assetGroups"]}
+        # As the README says: the schedule, the landing sensor and the automation run under `make ui`.
+        states = {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]}
+        states |= {s["name"]: s["sensorState"]["status"] for s in repository["sensors"]}
+        assert states == {"monthly_refresh": "RUNNING", "landing_folder": "RUNNING", "follow_inputs": "RUNNING"}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
