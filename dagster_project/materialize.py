@@ -3,7 +3,12 @@
 The run goes through the Dagster instance in DAGSTER_HOME, so `make ui` shows its history,
 lineage and checks. One run of `refresh_all` covers every year partition and everything
 downstream; blocking checks stop what depends on a failure, and the published snapshot is
-replaced only when everything before it succeeded.
+replaced only when everything before it succeeded. `--years 2005,2006` (the backfill) runs
+those year partitions and what is downstream of the input-output tables, in one run.
+
+The console shows a line per step and, for a failure, the error that names the file, row or
+column; every event and all the output of dbt and the libraries go to a log file under
+`warehouse/logs/` (dagster_project/run_report.py).
 
 `make run` executes the steps in this process, one after another: on a 2-core machine that
 is faster than the multiprocess executor (bench/RESULTS.md), whose per-step processes and
@@ -15,20 +20,31 @@ both build the same warehouse.
 
 from __future__ import annotations
 
+import argparse
 import os
 import socket
 import sys
+import tempfile
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import BinaryIO
 
 import dagster as dg
 
+from dagster_project import releases
 from dagster_project.assets.dbt import DBT_DOMAINS
+from dagster_project.jobs import YEARLY_ASSETS
 from dagster_project.partitions import register_years
+from dagster_project.run_report import (
+    Progress, captured, console_to_file, failure_lines, write_run_log, written_files,
+)
 from dagster_project.schedules import partition_range_tags
+from dagster_project.warehouse import WarehouseUnavailable, open_warehouse
 
-# Step starts and successes, and the assets' own log lines; DEBUG would print every dbt event.
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+# Dagster's console logger prints every event; `make run` prints a line per step instead
+# (run_report.Progress), and every event goes to the run's log file.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # Which process launched a run, so that a later launch can tell a killed run from a running one.
 LAUNCHER_TAG = "economic_warehouse/launcher"
 IN_PROGRESS = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
@@ -71,32 +87,95 @@ def _alive(pid: int) -> bool:
 def materialize_all(
     defs: dg.Definitions,
     instance: dg.DagsterInstance,
-    report: Callable[[str], None] = print,
+    report: Callable[[str], None] | None = None,
     domains: Collection[str] | None = None,
     parallel: bool = False,
+    years: Sequence[str] | None = None,
 ) -> list[dg.ExecuteInProcessResult | dg.ExecuteJobResult]:
     """One `refresh_all` run over every year on disk (a list, for callers that keep results).
 
-    `domains` limits the run to the dbt domains named (and what feeds them), for a raw folder
-    that holds only some domains' sources; assets downstream of the others are left out.
-    `parallel`: see `execute_refresh_all`.
+    `years` limits the run to those year partitions and the assets downstream of the
+    input-output tables (a backfill). `domains` limits it to the dbt domains named (and what
+    feeds them), for a raw folder that holds only some domains' sources; assets downstream of
+    the others are left out. `parallel`: see `execute_refresh_all`.
+
+    `report` gets a line per step and the outcome (default: the console). Everything else the
+    run writes to this process's stdout and stderr (dbt's output, library warnings, step
+    processes) goes to the run's log file with its events, under the warehouse's `logs/`.
     """
-    years = register_years(instance, defs.resources["raw_files"].path)
-    if not years:
-        raise SystemExit(f"no input-output tables in {defs.resources['raw_files'].path}: run `make data` first")
+    with tempfile.TemporaryFile() as output, console_to_file(output) as console:
+        return _materialize(defs, instance, report or console, domains, parallel, years, output)
+
+
+def _materialize(
+    defs: dg.Definitions,
+    instance: dg.DagsterInstance,
+    report: Callable[[str], None],
+    domains: Collection[str] | None,
+    parallel: bool,
+    years: Sequence[str] | None,
+    output: BinaryIO,
+) -> list[dg.ExecuteInProcessResult | dg.ExecuteJobResult]:
+    """`materialize_all` with the process's stdout and stderr going to `output`.
+
+    The warehouse file is opened once before the run, so that a file another process holds,
+    or one DuckDB cannot read, stops the run at once and not after the years are staged.
+    """
+    raw_dir = defs.resources["raw_files"].path
+    registered = register_years(instance, raw_dir)
+    if not registered:
+        raise SystemExit(f"no input-output tables in {raw_dir}: run `make data` first")
+    run_years = registered if years is None else _years_of_run(registered, years, raw_dir)
+    warehouse = defs.resources["warehouse"]
+    try:
+        open_warehouse(warehouse.path).close()
+    except WarehouseUnavailable as exc:
+        raise SystemExit(str(exc)) from exc
     release_abandoned_runs(instance, report)
-    tags = partition_range_tags(years)
-    report(f"refresh_all: {len(years)} input-output years ({', '.join(years)}) and everything downstream ...")
+    tags = {**partition_range_tags(run_years), **launcher_tags()}
+    scope = "everything downstream" if years is None else "what is downstream of the input-output tables"
+    report(f"refresh_all: input-output years {', '.join(run_years)} and {scope} ...")
+    if extra := [y for y in run_years if years is not None and y not in years]:
+        report(
+            f"  a run covers a range of year partitions, {run_years[0]} to {run_years[-1]}: "
+            f"{', '.join(extra)} (not asked for) also staged and loaded again, from the files on disk"
+        )
     started = time.perf_counter()
-    result = execute_refresh_all(defs, instance, tags, _domain_selection(defs, domains), parallel)
+    with Progress(instance, launcher_tags(), len(run_years), report):
+        result = execute_refresh_all(defs, instance, tags, _selection(defs, domains, years is not None), parallel)
+    try:
+        log = write_run_log(instance, result.run_id, warehouse.path.parent / "logs", captured(output))
+    except OSError as exc:
+        log = f"not written ({exc})"
+    took = f"{time.perf_counter() - started:.1f}s (run {result.run_id})"
     if result.success:
-        report(f"refresh_all: done in {time.perf_counter() - started:.1f}s (run {result.run_id})")
+        report(f"refresh_all: done in {took}")
+        written = {"warehouse": str(warehouse.path), **written_files(result.all_events)}
+        for name, path in written.items():
+            report(f"  {name}: {path}")
     else:
-        for event in result.all_events:
-            if event.is_step_failure:
-                report(f"    failed: {event.step_key}: {event.step_failure_data.error.message.strip()}")
-        report(f"refresh_all: FAILED (run {result.run_id}); the published snapshot keeps the last good run")
+        report(f"refresh_all: FAILED in {took}; the published snapshot keeps the last good run")
+        for line in failure_lines(result.all_events):
+            report(line)
+    report(f"  full log: {log}")
     return [result]
+
+
+def _years_of_run(registered: list[str], years: Sequence[str], raw_dir: Path) -> list[str]:
+    """The year partitions a run of `years` covers: from the first to the last of them.
+
+    A run covers a range of partitions (its range tags, in registration order) and cannot
+    leave out the years between: those are staged and loaded again from their files on disk
+    (as the next full run would), and `materialize_all` says so.
+    """
+    on_disk = [str(y) for y in releases.available_years(raw_dir)]
+    if missing := [y for y in years if y not in on_disk]:
+        raise SystemExit(
+            f"--years: no input-output table for {', '.join(missing)} in {raw_dir}; "
+            f"the years on disk are {', '.join(on_disk) or 'none'}"
+        )
+    positions = sorted(registered.index(y) for y in years)
+    return registered[positions[0] : positions[-1] + 1]
 
 
 def execute_refresh_all(
@@ -124,24 +203,56 @@ def execute_refresh_all(
     )
 
 
-def _domain_selection(defs: dg.Definitions, domains: Collection[str] | None) -> list[dg.AssetKey] | None:
-    """Every asset except those of the dbt domains not in `domains` and all that depends on them."""
-    if domains is None:
+def _selection(defs: dg.Definitions, domains: Collection[str] | None, backfill: bool) -> list[dg.AssetKey] | None:
+    """Every asset (None), or with `backfill` the input-output tables and what is downstream of them;
+    without the dbt domains not in `domains` and all that depends on them."""
+    if domains is None and not backfill:
         return None
-    graph = defs.resolve_asset_graph()
-    excluded = dg.AssetSelection.keys()
+    selection = YEARLY_ASSETS.downstream() if backfill else dg.AssetSelection.all()
     for domain in DBT_DOMAINS:
-        if domain not in domains:
-            excluded = excluded | dg.AssetSelection.tag(domain, "")
-    return sorted((dg.AssetSelection.all() - excluded.downstream()).resolve(graph))
+        if domains is not None and domain not in domains:
+            selection = selection - dg.AssetSelection.tag(domain, "").downstream()
+    return sorted(selection.resolve(defs.resolve_asset_graph()))
+
+
+def parse_years(text: str) -> list[str]:
+    """`2005,2006`, `2005-2007` or both (`1995-1997,2005`): the years, sorted and distinct."""
+    years: set[int] = set()
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise argparse.ArgumentTypeError(f"{part.strip()!r} is not a year or a range of years like 2005-2007")
+        if int(last or first) < int(first):
+            raise argparse.ArgumentTypeError(f"{part.strip()!r} runs backwards")
+        years.update(range(int(first), int(last or first) + 1))
+    return [str(year) for year in sorted(years)]
+
+
+def argument_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m dagster_project.materialize",
+        description="Register the input-output years on disk and materialize every asset in one run of refresh_all "
+        "(`make run`); the console shows each step as it ends, the full log goes to the warehouse's logs folder.",
+    )
+    parser.add_argument(
+        "--parallel", action="store_true",
+        help="run the steps with the code location's multiprocess executor (as runs launched from the UI do)",
+    )
+    parser.add_argument(
+        "--years", type=parse_years, metavar="YEARS",
+        help="only these year partitions (2005,2006 or 2005-2007; they must be on disk) and everything downstream "
+        "of the input-output tables, in one run (`make backfill YEARS=...`); a run covers a range of partitions, "
+        "so the years between the first and the last are staged again too",
+    )
+    return parser
 
 
 def main(argv: list[str]) -> int:
-    """`--parallel` runs the steps with the code location's multiprocess executor."""
+    """Arguments are read before the code location is loaded, so that `--help` or a typo starts nothing."""
+    args = argument_parser().parse_args(argv)
     from dagster_project.definitions import defs
 
-    parallel = "--parallel" in argv
-    results = materialize_all(defs, dg.DagsterInstance.get(), lambda line: print(line, flush=True), parallel=parallel)
+    results = materialize_all(defs, dg.DagsterInstance.get(), parallel=args.parallel, years=args.years)
     return 0 if all(r.success for r in results) else 1
 
 

@@ -16,6 +16,7 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.project import dbt_project
 from dagster_project.settings import Settings
+from dagster_project.warehouse import open_warehouse
 
 
 # DuckDB admits one process per file while any connection is open, reading or writing: every
@@ -24,6 +25,7 @@ from dagster_project.settings import Settings
 # runs while steps that don't (year staging) run beside them.
 WAREHOUSE_POOL = "duckdb_writer"
 STAGING_IO_MANAGER = "staging_io_manager"
+PARENT_BOUND = Path(__file__).with_name("parent_bound.py")
 
 
 class LandingFolderResource(dg.ConfigurableResource):
@@ -50,7 +52,8 @@ class WarehouseResource(dg.ConfigurableResource):
     """The DuckDB warehouse file the pipeline writes.
 
     Connections are closed on every exit path: DuckDB admits one writing process per file,
-    and a connection left open by a failed step would lock out the next writer (dbt).
+    and a connection left open by a failed step would lock out the next writer (dbt). A file
+    that cannot be opened raises `warehouse.WarehouseUnavailable`, which says why and what to do.
     """
 
     database: str
@@ -66,7 +69,7 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = duckdb.connect(self.database)
+        con = open_warehouse(self.path)
         try:
             yield con
         finally:
@@ -105,6 +108,9 @@ class WarehouseDbtResource(DbtCliResource):
     adapter serves only dagster-dbt's opt-in row-count and column fetches, which the dbt assets
     do not use (they attach their own metadata). These are private hooks of dagster-dbt, pinned
     in requirements.lock; the dbt asset tests exercise them.
+
+    `_cli_version` also lets the executable be this interpreter running parent_bound.py (see
+    `build_resources`): dagster-dbt would otherwise parse `python --version` as dbt's version.
     """
 
     @cached_property
@@ -126,6 +132,11 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "landing": LandingFolderResource(root=str(settings.landing_dir)),
         "warehouse": warehouse,
         STAGING_IO_MANAGER: StagingIOManager(root=str(warehouse.staging_dir)),
-        # The dbt installed beside this interpreter, whether or not the venv is on PATH.
-        "dbt": WarehouseDbtResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+        # The dbt installed beside this interpreter (whether or not the venv is on PATH), started as
+        # `python parent_bound.py <dbt> <args>` so that it dies with the step's process.
+        "dbt": WarehouseDbtResource(
+            project_dir=dbt_project,
+            dbt_executable=sys.executable,
+            global_config_flags=[str(PARENT_BOUND), str(Path(sys.executable).parent / "dbt")],
+        ),
     }

@@ -1,4 +1,4 @@
-"""Writing Python-asset tables into the DuckDB warehouse, one transaction per write.
+"""Opening the DuckDB warehouse, and writing Python-asset tables into it, one transaction per write.
 
 A year partition is replaced by deleting its rows and inserting the new ones in a
 single transaction: a failure (or a killed process) before COMMIT leaves the previous
@@ -7,14 +7,56 @@ rows in place, and readers never see a half-written year.
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pandas as pd
 
 PREVIEW_ROWS = 5
+# DuckDB's error when another process has the file open: "... Conflicting lock is held in <program> (PID <n>)".
+LOCK_HOLDER = re.compile(r"Conflicting lock is held in (.+?) \(PID (\d+)\)")
+
+
+class WarehouseUnavailable(RuntimeError):
+    """The warehouse file cannot be opened: another process holds it, or it is not a readable DuckDB file."""
+
+
+def open_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-write connection to the warehouse file, or a WarehouseUnavailable that says what to do.
+
+    DuckDB's own errors name neither the remedy nor, for a damaged file, that the file is the
+    problem (a truncated one says "Could not read enough bytes"). Other than another process's
+    lock, every error opening an existing file this process may read and write is about its
+    content (truncated, another format, another storage version): the file is named as not a
+    DuckDB warehouse, with the command that rebuilds it. It is never moved or deleted here.
+    """
+    try:
+        return duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise WarehouseUnavailable(_unavailable(Path(path), exc)) from exc
+
+
+def _unavailable(path: Path, exc: duckdb.Error) -> str:
+    reason = str(exc).splitlines()[0]
+    if holder := LOCK_HOLDER.search(reason):
+        return (
+            f"{path} is in use by another process ({holder[1]}, PID {holder[2]}): DuckDB lets one process at a "
+            "time open it; close that process or wait for it to finish, then run again"
+        )
+    if path.is_file() and os.access(path, os.R_OK | os.W_OK):
+        moved = [p for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
+        command = " && ".join(f"mv {shlex.quote(str(p))} {shlex.quote(str(p) + '.unreadable')}" for p in moved)
+        return (
+            f"{path} is not a readable DuckDB warehouse ({reason}). Everything in it can be rebuilt from the raw "
+            f"files: move it aside and rebuild with `{command} && make run`"
+        )
+    return f"{path} cannot be opened ({reason})"
 
 
 def sql_path(path) -> str:

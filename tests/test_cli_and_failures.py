@@ -1,0 +1,429 @@
+"""`make run`'s command line and what it says when something fails (issue 17).
+
+Arguments are checked before anything starts; `--years` runs a backfill of the years asked
+for; a failed step shows the error that names the file, row and column, with the full log on
+disk; a warehouse file that is held by another process or unreadable stops the run at once
+with what to do; and dbt does not outlive the process that started it.
+
+Runs here fail early on small generated years, or reuse the session's sample run.
+"""
+
+import os
+import re
+import signal
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import numpy as np
+import pytest
+from pipeline_sample import run_env
+from wiod_sample import INDUSTRIES, sample_year, write_rdata
+
+from dagster_project import io_table
+from dagster_project.assets.dbt import DBT_DOMAINS
+from dagster_project.definitions import build_defs
+from dagster_project.io_schema import FLOWS_KEY
+from dagster_project.materialize import argument_parser, materialize_all
+from dagster_project.resources import PARENT_BOUND, WarehouseResource
+from dagster_project.run_report import console_to_file, failure_lines, written_files
+from dagster_project.settings import PROJECT_ROOT, Settings
+from dagster_project.warehouse import WarehouseUnavailable
+
+CLI = [sys.executable, "-m", "dagster_project.materialize"]
+SMALL = ("AUS", "KOR", "RoW")
+HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(300)"
+
+
+def rdata_file(raw_dir: Path, year: int) -> Path:
+    return raw_dir / "wiod2013" / "rdata" / f"wiot_{year}.RData"
+
+
+def settings_with_years(tmp_path: Path, good=(), unreadable=(), bad_cell=()) -> Settings:
+    """A raw folder with small generated WIOD 2013 years (fast to write and read): good ones,
+    files that are not RData, and years with a missing value in intermediate cell (5, 7)."""
+    raw = tmp_path / "raw"
+    for year in good:
+        write_rdata(raw, sample_year(year, countries=SMALL))
+    for year in unreadable:
+        rdata_file(raw, year).parent.mkdir(parents=True, exist_ok=True)
+        rdata_file(raw, year).write_bytes(b"not an R file")
+    for year in bad_cell:
+        sample = sample_year(year, countries=SMALL)
+        sample.inter = sample.inter.astype(float)
+        sample.inter[5, 7] = np.nan
+        with np.errstate(invalid="ignore"):  # the gross output of that row is NaN too
+            write_rdata(raw, sample)
+    return Settings(data_mirror=raw, raw_dir=raw, warehouse_dir=tmp_path / "warehouse")
+
+
+def run_cli(settings: Settings, home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*CLI, *args], cwd=PROJECT_ROOT, env=run_env(settings, home), capture_output=True, text=True, timeout=timeout
+    )
+
+
+def runs_in(home: Path) -> list:
+    return dg.DagsterInstance.from_config(str(home)).get_runs()
+
+
+# 1. Arguments
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "expected"),
+    [
+        (["--help"], 0, "usage: python -m dagster_project.materialize [-h] [--parallel] [--years YEARS]"),
+        (["--yeras", "2010"], 2, "python -m dagster_project.materialize: error: unrecognized arguments: --yeras 2010"),
+    ],
+)
+def test_help_and_unknown_arguments_start_no_run(tmp_path, args, code, expected):
+    settings = settings_with_years(tmp_path, unreadable=[2010])
+    home = tmp_path / "dagster_home"
+    result = run_cli(settings, home, *args)
+    assert result.returncode == code
+    assert expected in (result.stdout if code == 0 else result.stderr).splitlines()
+    assert runs_in(home) == []
+    assert not settings.warehouse_path.exists()
+
+
+def test_years_are_lists_and_ranges_and_a_malformed_one_is_an_argument_error(capsys):
+    parser = argument_parser()
+    assert parser.parse_args(["--years", "2009,2005-2007"]).years == ["2005", "2006", "2007", "2009"]
+    assert parser.parse_args(["--years", "2006"]).years == ["2006"]
+    assert parser.parse_args([]).years is None
+    for text, message in [("2007-2005", "'2007-2005' runs backwards"),
+                          ("2005,20x6", "'20x6' is not a year or a range of years like 2005-2007")]:
+        with pytest.raises(SystemExit) as exit_:
+            parser.parse_args(["--years", text])
+        assert exit_.value.code == 2
+        assert capsys.readouterr().err.splitlines()[-1] == (
+            f"python -m dagster_project.materialize: error: argument --years: {message}"
+        )
+
+
+def test_a_year_not_on_disk_is_refused_with_the_years_available_and_nothing_runs(tmp_path):
+    settings = settings_with_years(tmp_path, unreadable=[2009, 2011])
+    instance = dg.DagsterInstance.ephemeral()
+    with pytest.raises(SystemExit) as exit_:
+        materialize_all(build_defs(settings), instance, report=lambda _: None, years=["2008", "2009"])
+    assert str(exit_.value) == (
+        f"--years: no input-output table for 2008 in {settings.raw_dir}; the years on disk are 2009, 2011"
+    )
+    assert instance.get_runs() == []
+
+
+def test_years_with_a_gap_run_the_range_between_and_say_so(tmp_path):
+    """A run covers a range of partitions: 2009,2011 stages 2010 too (and not 2012), as one run of
+    the input-output assets and what is downstream of them."""
+    settings = settings_with_years(tmp_path, unreadable=[2009, 2010, 2011, 2012])
+    lines = []
+    defs, instance = build_defs(settings), dg.DagsterInstance.ephemeral()
+    (result,) = materialize_all(defs, instance, lines.append, years=["2009", "2011"])
+    assert lines[:2] == [
+        "refresh_all: input-output years 2009, 2010, 2011 and what is downstream of the input-output tables ...",
+        "  a run covers a range of year partitions, 2009 to 2011: 2010 (not asked for) also staged and loaded "
+        "again, from the files on disk",
+    ]
+    staged = sorted(e.step_key for e in result.all_events if e.is_step_start and "stage_io_year" in e.step_key)
+    assert staged == [f"wiod_tables.stage_io_year[{year}]" for year in (2009, 2010, 2011)]
+    selection = result.dagster_run.asset_selection
+    assert FLOWS_KEY in selection and dg.AssetKey(["published", "analytics_snapshot"]) in selection
+    assert dg.AssetKey(["raw", "wdi_indicator_values"]) not in selection  # not downstream of the IO tables
+    for year in (2009, 2010, 2011):
+        path = rdata_file(settings.raw_dir, year)
+        cause = f"  wiod_tables.stage_io_year[{year}]: IoInputError: {path}: not a readable RData file"
+        assert any(line.startswith(cause) for line in lines), lines
+
+
+# 2. What a failure shows, and the log
+
+
+def test_a_failed_step_shows_the_cell_in_the_error_and_the_log_holds_every_event(tmp_path):
+    """`--years 2010-2011` on the command line: 2011 stages, 2010 has a missing cell. The console
+    shows a line per step, the error naming the file, row and column, and where the log is."""
+    settings = settings_with_years(tmp_path, good=[2011], bad_cell=[2010])
+    home = tmp_path / "dagster_home"
+    result = run_cli(settings, home, "--years", "2010-2011")
+    assert result.returncode == 1, result.stderr[-3000:]
+    (run,) = runs_in(home)
+    log = settings.warehouse_dir / "logs" / f"refresh_all-{run.run_id}.log"
+    n = len(INDUSTRIES)
+    cell = f"row 6 ({SMALL[5 // n]} {INDUSTRIES[5 % n]}), column 8 ({SMALL[7 // n]} {INDUSTRIES[7 % n]})"
+    lines = [re.sub(r"\d+\.\ds", "_s", line) for line in result.stdout.splitlines()]
+    assert lines == [
+        "refresh_all: input-output years 2010, 2011 and what is downstream of the input-output tables ...",
+        "  wiod_tables.io_years_of_run (_s)",
+        "  year 2010 FAILED (_s)",
+        "  year 2011 staged (1/2) (_s)",
+        f"refresh_all: FAILED in _s (run {run.run_id}); the published snapshot keeps the last good run",
+        f"  wiod_tables.stage_io_year[2010]: IoInputError: {rdata_file(settings.raw_dir, 2010)}: "
+        f"inter has a missing or non-numeric value at {cell}",
+        f"  full log: {log}",
+    ]
+    text = log.read_text()
+    assert 'STEP_FAILURE: Execution of step "wiod_tables.stage_io_year[2010]" failed.' in text
+    assert 'Error occurred while executing op "wiod_tables.stage_io_year":' in text  # Dagster's wrapper
+    assert f'File "{io_table.__file__}", line' in text  # the stack trace of the cause
+    assert "STEP_SUCCESS: Finished execution of step \"wiod_tables.stage_io_year[2011]\"" in text
+    assert "==== console output of the run (dbt, libraries) ====" in text
+
+
+@dg.op
+def analysis_dbt_models():
+    raise dg.Failure(
+        description="dbt build failed: The dbt CLI process with command\n\n`dbt build --select tag:analysis`\n\n"
+        "failed with exit code `1`.\n\nErrors parsed from dbt logs:\n"
+        "Failure in test unique_dim_country (models/marts/schema.yml)\n  Got 2 results, configured to fail if != 0"
+    )
+
+
+@dg.op
+def reports__convergence_findings():
+    """The report step on a full disk: its write fails as `Path.write_text` does."""
+    raise OSError(28, "No space left on device", "/warehouse/reports/convergence_findings.html.partial")
+
+
+@dg.job
+def failing_steps():
+    analysis_dbt_models()
+    reports__convergence_findings()
+
+
+class FullDisk(dg.ConfigurableResource):
+    def setup_for_execution(self, context) -> None:
+        raise OSError(28, "No space left on device", "/warehouse/staging")
+
+
+@dg.op
+def uses_full_disk(disk: FullDisk):
+    pass
+
+
+@dg.job(resource_defs={"disk": FullDisk()})
+def failing_resource():
+    uses_full_disk()
+
+
+def test_failure_lines_give_a_failures_description_trimmed_the_steps_own_error_and_a_resource_error():
+    """A dg.Failure shows its description, its first line and its last (dbt lists errors last);
+    an exception shows the step's own error, not Dagster's wrapper (nor the library error beneath
+    a project error: test_years_with_a_gap_run_the_range_between_and_say_so); an error before any
+    step (a resource) is the run's."""
+    result = failing_steps.execute_in_process(raise_on_error=False)
+    assert failure_lines(result.all_events) == [
+        "  dbt build analysis: dbt build failed: The dbt CLI process with command",
+        "      … (3 more lines in the log)",
+        "      Failure in test unique_dim_country (models/marts/schema.yml)",
+        "      Got 2 results, configured to fail if != 0",
+        "  reports__convergence_findings: OSError: [Errno 28] No space left on device: "
+        "'/warehouse/reports/convergence_findings.html.partial'",
+    ]
+    result = failing_resource.execute_in_process(raise_on_error=False)
+    assert failure_lines(result.all_events) == [
+        "  run: OSError: [Errno 28] No space left on device: '/warehouse/staging'"
+    ]
+
+
+def test_the_console_gets_only_the_progress_lines_and_the_rest_goes_to_the_file(tmp_path, capfd):
+    """What dagster-dbt (sys.stdout), libraries (sys.stderr, or the file descriptors) and step
+    processes write goes to the file, even under pytest's capture, which replaces sys.stdout."""
+    captured = tmp_path / "console"
+    with captured.open("w+b") as sink, console_to_file(sink) as say:
+        print("dbt output")
+        print("a library warning", file=sys.stderr)
+        os.write(1, b"written to fd 1\n")
+        subprocess.run(["sh", "-c", "echo step process stdout; echo step process stderr >&2"], check=True)
+        say("  year 2010 staged (1/17) (1.9s)")
+    print("after")
+    out, err = capfd.readouterr()
+    assert (out, err) == ("  year 2010 staged (1/17) (1.9s)\nafter\n", "")
+    assert captured.read_text().splitlines() == [
+        "dbt output", "a library warning", "written to fd 1", "step process stdout", "step process stderr"
+    ]
+
+
+def test_a_good_run_names_the_files_it_wrote_and_its_log_holds_dbts_output(sample_pipeline):
+    """The session's good sample run: the files to name at its end, and a log with its events and
+    dbt's own output (which no longer reaches the console), dbt started bound to its process."""
+    from dbt.version import __version__ as dbt_version
+
+    (result,) = sample_pipeline.results
+    folder = sample_pipeline.settings.warehouse_dir
+    assert written_files(result.all_events) == {
+        "reports/convergence_findings": str(folder / "reports" / "convergence_findings.html"),
+        "published/analytics_snapshot": str(folder / "published.duckdb"),
+    }
+    log = (folder / "logs" / f"refresh_all-{result.run_id}.log").read_text()
+    events, output = log.split("\n==== console output of the run (dbt, libraries) ====\n")
+    dbt = Path(sys.executable).parent / "dbt"
+    for domain in DBT_DOMAINS:
+        assert f"Running dbt command: `{sys.executable} {PARENT_BOUND} {dbt} build --select tag:{domain}`" in events
+    assert 'STEP_SUCCESS: Finished execution of step "published__analytics_snapshot"' in events
+    assert output.count(f"Running with dbt={dbt_version}") == len(DBT_DOMAINS)
+
+
+# 3. A warehouse held by another process
+
+
+def test_a_warehouse_held_by_another_process_stops_make_run_before_any_step(tmp_path):
+    settings = settings_with_years(tmp_path, unreadable=[2010])
+    settings.warehouse_dir.mkdir(parents=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(settings.warehouse_path)], stdout=subprocess.PIPE)
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        expected = (
+            f"{settings.warehouse_path} is in use by another process ({os.path.realpath(f'/proc/{holder.pid}/exe')}, "
+            f"PID {holder.pid}): DuckDB lets one process at a time open it; close that process or wait for it to "
+            "finish, then run again"
+        )
+        home = tmp_path / "dagster_home"
+        result = run_cli(settings, home)
+        assert (result.returncode, result.stdout, result.stderr.splitlines()[-1]) == (1, "", expected)
+        assert runs_in(home) == []
+        # A step that meets the lock (taken after the check) says the same.
+        with pytest.raises(WarehouseUnavailable) as error:
+            with WarehouseResource(database=str(settings.warehouse_path)).get_connection():
+                pass
+        assert str(error.value) == expected
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+# 4. An unreadable warehouse file
+
+
+def truncated(good: bytes) -> bytes:
+    return good[: len(good) // 2]
+
+
+def foreign(good: bytes) -> bytes:
+    return b"country_code,year,value\nKOR,2018,4.5\n" * 100
+
+
+def other_storage_version(good: bytes) -> bytes:
+    """The file with storage version 100 in its main header, whose checksum is recomputed as DuckDB
+    does (its first 8 bytes hash the rest of the 4 KiB header)."""
+    data = bytearray(good)
+    data[12:20] = struct.pack("<Q", 100)
+    checksum = 5381
+    for (word,) in struct.iter_unpack("<Q", bytes(data[8:4096])):
+        checksum ^= (word * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    data[:8] = struct.pack("<Q", checksum)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (truncated, 'IO Error: Could not read enough bytes from file "{path}"'),
+        (foreign, 'IO Error: The file "{path}" exists, but it is not a valid DuckDB database file!'),
+        (other_storage_version, "IO Error: Trying to read a database file with version number 100, but we can"),
+    ],
+)
+def test_an_unreadable_warehouse_names_the_file_and_the_command_that_rebuilds_it(tmp_path, damage, reason):
+    settings = settings_with_years(tmp_path, unreadable=[2010])
+    path = settings.warehouse_path
+    path.parent.mkdir(parents=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table t as select range as i from range(100000)")
+    path.write_bytes(damage(path.read_bytes()))
+    before = path.read_bytes()
+    with pytest.raises(WarehouseUnavailable) as error:
+        with WarehouseResource(database=str(path)).get_connection():
+            pass
+    message = str(error.value)
+    assert message.startswith(f"{path} is not a readable DuckDB warehouse ({reason.format(path=path)}")
+    assert message.endswith(
+        "). Everything in it can be rebuilt from the raw files: move it aside and rebuild with "
+        f"`mv {path} {path}.unreadable && make run`"
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    with pytest.raises(SystemExit) as exit_:
+        materialize_all(build_defs(settings), instance, report=lambda _: None)
+    assert str(exit_.value) == message
+    assert instance.get_runs() == []
+    assert path.read_bytes() == before  # the user's file is left as it was
+
+
+def test_the_rebuild_command_moves_a_leftover_write_ahead_log_too(tmp_path):
+    path = tmp_path / "warehouse.duckdb"
+    path.write_bytes(b"\0" * 100)
+    (tmp_path / "warehouse.duckdb.wal").write_bytes(b"\0" * 100)
+    with pytest.raises(WarehouseUnavailable) as error:
+        with WarehouseResource(database=str(path)).get_connection():
+            pass
+    assert str(error.value).endswith(
+        f"`mv {path} {path}.unreadable && mv {path}.wal {path}.wal.unreadable && make run`"
+    )
+
+
+# 5. dbt dies with the process that started it
+
+START_DBT = r"""
+import sys, time
+from pathlib import Path
+from dagster_project.resources import build_resources
+from dagster_project.settings import Settings
+
+root = Path(sys.argv[1])
+settings = Settings(data_mirror=root, raw_dir=root / "raw", warehouse_dir=root / "warehouse")
+settings.export()
+query = "select sum(range % 7) as s from range(1000000000000)"  # runs for many minutes
+invocation = build_resources(settings)["dbt"].cli(
+    ["show", "--inline", query], raise_on_error=False, target_path=root / "target"
+)
+print(invocation.process.pid, flush=True)
+time.sleep(300)
+"""
+
+
+def process_state(pid: int) -> str:
+    """R, S, ... or Z (ended, not yet reaped), or "gone"."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "gone"
+
+
+def has_open(pid: int, path: Path) -> bool:
+    fds = Path(f"/proc/{pid}/fd")
+    return any(os.path.realpath(fd) == str(path) for fd in fds.iterdir()) if fds.exists() else False
+
+
+def test_dbt_ends_with_the_python_process_that_started_it(tmp_path):
+    """Kill only the Python process running a dbt command through the warehouse's dbt resource:
+    dbt (mid-query, holding the warehouse) ends with it and the warehouse can be opened again."""
+    warehouse = Path(os.path.realpath(tmp_path)) / "warehouse" / "warehouse.duckdb"
+    warehouse.parent.mkdir()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", START_DBT, str(tmp_path)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE
+    )
+    dbt = int(parent.stdout.readline())
+    try:
+        started = time.monotonic()
+        while not has_open(dbt, warehouse):  # dbt has started its query
+            assert process_state(dbt) not in ("gone", "Z") and time.monotonic() - started < 120, "dbt did not start"
+            time.sleep(0.1)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        ended = time.monotonic()
+        while process_state(dbt) not in ("gone", "Z") and time.monotonic() - ended < 5:
+            time.sleep(0.05)
+        assert process_state(dbt) in ("gone", "Z"), "dbt outlived the process that started it"
+        while True:  # its threads are gone, and with them its lock on the warehouse
+            try:
+                duckdb.connect(str(warehouse)).close()
+                break
+            except duckdb.IOException:
+                assert time.monotonic() - ended < 5, "dbt's lock on the warehouse outlived its process"
+                time.sleep(0.05)
+    finally:
+        if process_state(dbt) not in ("gone", "Z"):
+            os.kill(dbt, signal.SIGKILL)
+        parent.kill()
