@@ -36,7 +36,7 @@ from dagster_project.jobs import YEARLY_ASSETS
 from dagster_project.partitions import io_years
 from dagster_project.quality.indicator_audit import audit_known_values
 from dagster_project.raw_files import (
-    UnsafePath, copy_into, file_sha256, keep_previous, load_manifest, record, safe_path, write_manifest,
+    UnsafePath, copy_into, file_sha256, keep_previous, load_manifest, record, write_manifest,
 )
 from dagster_project.resources import LandingFolderResource, RawFilesResource
 
@@ -118,8 +118,10 @@ def _validate_source(path: Path, raw: Path, source: Source) -> Source:
 
 
 def accept(raw_dir: Path, relative: Path, validated: Path, landed: Path, run_keys: list[str]) -> Path | None:
-    """Put the validated copy in place of the raw file, keeping the one it replaces; returns where that is."""
-    safe_path(raw_dir, relative)  # refuses a target outside the raw folder before anything moves
+    """Put the validated copy in place of the raw file, keeping the one it replaces; returns where that is.
+
+    keep_previous refuses a target outside the raw folder (UnsafePath) before anything moves.
+    """
     previous = keep_previous(raw_dir, relative)
     target = copy_into(raw_dir, relative, validated)
     extra = {"run_keys": ",".join(run_keys), **({"previous": str(previous)} if previous else {})}
