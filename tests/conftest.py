@@ -29,6 +29,16 @@ def settings(tmp_path) -> Settings:
     return Settings(data_mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw", warehouse_dir=tmp_path / "warehouse")
 
 
+def warehouse_connection(settings: Settings, *, published: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the pipeline's warehouse, or to the analysts' published state.
+
+    Tests read stored tables only through here (as `schema.table`), so that they do not
+    depend on how the warehouse is stored.
+    """
+    path = settings.warehouse_dir / "published.duckdb" if published else settings.warehouse_path
+    return duckdb.connect(str(path), read_only=True)
+
+
 def table_checksums(database: Path) -> dict[str, tuple[int, int]]:
     """(row count, order-independent content hash) of every table in a DuckDB file."""
     with duckdb.connect(str(database), read_only=True) as con:
