@@ -44,12 +44,11 @@ manifest: $(MANIFEST)
 
 $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	@echo "== dbt parse"
-	@mkdir -p $(WAREHOUSE_DIR)
-	@cd dbt && ../$(DBT) parse --quiet --profiles-dir . && touch target/manifest.json
+	@eval "$$($(PY) -m dagster_project.settings)" && cd dbt && ../$(DBT) parse --quiet --profiles-dir . && touch target/manifest.json
 
 # `make run PARALLEL=1`: steps in parallel processes (the multiprocess executor), as UI runs do.
 materialize: install $(MANIFEST)
-	@echo "== materializing every asset into $(WAREHOUSE_DIR)/warehouse.duckdb"
+	@echo "== materializing every asset"
 	@$(PY) -m dagster_project.materialize $(if $(PARALLEL),--parallel)
 
 # Re-run input-output years and everything downstream: `make backfill YEARS=2005,2006` (or 2005-2007).
@@ -74,12 +73,12 @@ ui: install $(MANIFEST)
 
 # The dbt documentation site (needs a materialized warehouse for the catalog): dbt/target/static_index.html
 docs: install $(MANIFEST)
-	@cd dbt && ../$(DBT) docs generate --static --quiet --profiles-dir .
+	@eval "$$($(PY) -m dagster_project.settings)" && cd dbt && ../$(DBT) docs generate --static --quiet --profiles-dir .
 	@echo "dbt docs: dbt/target/static_index.html (one self-contained file)"
 
-# A DuckDB shell on the analysts' published snapshot (read-only: it never blocks the pipeline).
+# A DuckDB shell on the analysts' published state (read-only: it never blocks the pipeline).
 sql: install
-	@$(VENV)/bin/duckdb -readonly $(WAREHOUSE_DIR)/published.duckdb
+	@$(PY) -m dagster_project.sql_shell
 
 clean:
-	rm -rf dbt/target dbt/logs $(WAREHOUSE_DIR)/*.duckdb $(WAREHOUSE_DIR)/staging
+	rm -rf dbt/target dbt/logs $(WAREHOUSE_DIR)/lake $(WAREHOUSE_DIR)/staging

@@ -46,7 +46,8 @@ def build_defs(settings: Settings) -> dg.Definitions:
 # Steps run in parallel, each in a process forked from a server that imported the code location
 # and the libraries the steps use once (a fresh interpreter per step would spend seconds on
 # imports; the code location itself imports them lazily, so the UI and daemon load it fast).
-# Steps that open the DuckDB file are serialized by their pool (resources.WAREHOUSE_POOL).
+# Python steps write the lake side by side (lake.transactions); dbt builds are serialized by
+# their pool (resources.DBT_POOL).
 STEP_PRELOAD = [
     __name__, "great_expectations", "dagster_project.quality.suites", "linearmodels.panel", "plotly.graph_objects",
 ]

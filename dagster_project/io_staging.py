@@ -1,11 +1,10 @@
 """The input-output stage outside Dagster: stage a year as audited Parquet, then load staged years.
 
-The split is what lets years run in parallel on one DuckDB file. `stage_year` does the
-heavy work of a year (parse every release's file, audit the tables, solve for the Leontief
-multipliers) in a private in-memory DuckDB over Parquet files it writes to a folder of its
-own, so any number of years can be staged at once without touching the warehouse.
-`load_years` is the only part that writes the warehouse: it copies the staged files of a
-run's years in one transaction, which takes a fraction of the staging time.
+`stage_year` does the heavy work of a year (parse every release's file, audit the tables,
+solve for the Leontief multipliers) in a private in-memory DuckDB over Parquet files it
+writes to a folder of its own, so any number of years can be staged at once. `load_year`
+writes one audited year into the lake in one transaction, which takes a fraction of the
+staging time; years load side by side (the lake admits concurrent writers).
 
 The audit and the Leontief step read the staged files through views named like the
 warehouse tables (`raw.wiod_flows`, `raw.wiod_gross_output`), so the same SQL checks and
@@ -28,7 +27,8 @@ from dagster_project.quality.io_audit import YearAudit, audit_year
 from dagster_project.io_schema import (
     FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
 )
-from dagster_project.warehouse import replace_rows_from, sql_path
+from dagster_project.lake import transactions
+from dagster_project.warehouse import ensure_table, replace_rows_from, sql_path
 
 # Table -> (declared columns, file stem): staged files are `<classification>__<stem>.parquet`.
 STAGED_TABLES = {
@@ -36,6 +36,8 @@ STAGED_TABLES = {
     GROSS_OUTPUT: (GROSS_OUTPUT_COLUMNS, "gross_output"),
     MULTIPLIERS: (MULTIPLIER_COLUMNS, "multipliers"),
 }
+
+YEAR_PARTITIONS = ("year",)
 
 
 @dataclass(frozen=True)
@@ -100,17 +102,28 @@ def stage_year(
     return StagedYear(year, read, folder, audit)
 
 
-def load_years(con: duckdb.DuckDBPyConnection, staged: list[StagedYear]) -> None:
-    """Replace each staged year's rows in every IO table (call inside `transaction`; only audited years).
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the IO tables, partitioned by year, before years are written side by side.
+
+    Two writers creating one table at once would conflict; created once up front, they don't.
+    """
+    for attempt in transactions(con):
+        with attempt:
+            for table, (columns, _) in STAGED_TABLES.items():
+                ensure_table(con, table, columns, partitioned_by=YEAR_PARTITIONS)
+
+
+def load_year(con: duckdb.DuckDBPyConnection, staged: StagedYear) -> None:
+    """Replace the staged year's rows in every IO table (inside a `lake.transactions` attempt; audited years only).
 
     The year's rows of every release are replaced, so a release no longer read for it (its file
-    left the raw folder) leaves the warehouse with it. Rows go in year by year, release by
-    release, in the order they were read, so the stored tables come out the same however many
-    years were staged at once.
+    left the raw folder) leaves the warehouse with it. The tables are partitioned by year, so
+    writers of different years never touch the same data file.
     """
-    for staged_year in sorted(staged, key=lambda s: s.year):
-        for table, (columns, _) in STAGED_TABLES.items():
-            replace_rows_from(con, table, columns, staged_year.parquet(table), "year = ?", [staged_year.year])
+    for table, (columns, _) in STAGED_TABLES.items():
+        replace_rows_from(
+            con, table, columns, staged.parquet(table), "year = ?", [staged.year], partitioned_by=YEAR_PARTITIONS
+        )
 
 
 def remove_staged(folder: Path) -> None:

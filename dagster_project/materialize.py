@@ -10,12 +10,10 @@ The console shows a line per step and, for a failure, the error that names the f
 column; every event and all the output of dbt and the libraries go to a log file under
 `warehouse/logs/` (dagster_project/run_report.py).
 
-`make run` executes the steps in this process, one after another: on a 2-core machine that
-is faster than the multiprocess executor (bench/RESULTS.md), whose per-step processes and
-pool waits cost more than staging two years at once saves. `--parallel` uses the code
-location's multiprocess executor instead (years staged in parallel, warehouse steps one at a
-time through the `duckdb_writer` pool), as runs launched from the UI, schedule and sensor do;
-both build the same warehouse.
+`make run` executes the steps in this process, one after another. `--parallel` uses the
+code location's multiprocess executor instead (years staged and written side by side, dbt
+builds one at a time through their pool), as runs launched from the UI, schedule and sensor
+do; both build the same warehouse (bench/RESULTS.md compares their times).
 """
 
 from __future__ import annotations
@@ -40,13 +38,15 @@ from dagster_project.run_report import (
     Progress, captured, console_to_file, failure_lines, write_run_log, written_files,
 )
 from dagster_project.schedules import partition_range_tags
-from dagster_project.warehouse import WarehouseUnavailable, open_warehouse
+from dagster_project.lake import LakeUnavailable
 
 # Dagster's console logger prints every event; `make run` prints a line per step instead
 # (run_report.Progress), and every event goes to the run's log file.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 # Which process launched a run, so that a later launch can tell a killed run from a running one.
 LAUNCHER_TAG = "economic_warehouse/launcher"
+# Where the single-file version kept the warehouse, inside the warehouse folder.
+LEGACY_WAREHOUSE = "warehouse.duckdb"
 IN_PROGRESS = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 
 
@@ -57,7 +57,7 @@ def launcher_tags() -> dict[str, str]:
 def release_abandoned_runs(instance: dg.DagsterInstance, report: Callable[[str], None] = print) -> list[str]:
     """Fail the runs launched here whose process is gone (killed), and free their pool slots.
 
-    A killed run never reports its end, so the `duckdb_writer` slot its warehouse step held
+    A killed run never reports its end, so the `dbt_lake` slot its dbt step held
     stays claimed and every later warehouse step would wait for it forever. Runs launched by
     the Dagster daemon or webserver are left to Dagster's run monitoring.
     """
@@ -118,8 +118,9 @@ def _materialize(
 ) -> list[dg.ExecuteInProcessResult | dg.ExecuteJobResult]:
     """`materialize_all` with the process's stdout and stderr going to `output`.
 
-    The warehouse file is opened once before the run, so that a file another process holds,
-    or one DuckDB cannot read, stops the run at once and not after the years are staged.
+    The lake is attached once before the run, so that a catalog that cannot be opened
+    (unreachable, another format, another data path) stops the run at once and not after the
+    years are staged; a warehouse file left by the single-file version is pointed out.
     """
     raw_dir = defs.resources["raw_files"].path
     registered = register_years(instance, raw_dir)
@@ -128,9 +129,15 @@ def _materialize(
     run_years = registered if years is None else _years_of_run(registered, years, raw_dir)
     warehouse = defs.resources["warehouse"]
     try:
-        open_warehouse(warehouse.path).close()
-    except WarehouseUnavailable as exc:
+        warehouse.lake.connect().close()
+    except LakeUnavailable as exc:
         raise SystemExit(str(exc)) from exc
+    if (legacy := warehouse.path / LEGACY_WAREHOUSE).exists():
+        report(
+            f"note: {legacy} was built by the single-file version of this warehouse and is no longer read or "
+            f"written; the warehouse is now the lake ducklake:{warehouse.catalog}. Remove the old file when you "
+            f"no longer need it: rm {legacy}"
+        )
     release_abandoned_runs(instance, report)
     tags = {**partition_range_tags(run_years), **launcher_tags()}
     scope = "everything downstream" if years is None else "what is downstream of the input-output tables"
@@ -144,17 +151,19 @@ def _materialize(
     with Progress(instance, launcher_tags(), len(run_years), report):
         result = execute_refresh_all(defs, instance, tags, _selection(defs, domains, years is not None), parallel)
     try:
-        log = write_run_log(instance, result.run_id, warehouse.path.parent / "logs", captured(output))
+        log = write_run_log(instance, result.run_id, warehouse.path / "logs", captured(output))
     except OSError as exc:
         log = f"not written ({exc})"
     took = f"{time.perf_counter() - started:.1f}s (run {result.run_id})"
     if result.success:
         report(f"refresh_all: done in {took}")
-        written = {"warehouse": str(warehouse.path), **written_files(result.all_events)}
+        written = {"warehouse": f"ducklake:{warehouse.catalog}", **written_files(result.all_events)}
         for name, path in written.items():
             report(f"  {name}: {path}")
+        if (published := warehouse.lake.published_snapshot()) is not None:
+            report(f"  published: lake snapshot {published}; query it with `make sql`")
     else:
-        report(f"refresh_all: FAILED in {took}; the published snapshot keeps the last good run")
+        report(f"refresh_all: FAILED in {took}; the published state is still the last good run's")
         for line in failure_lines(result.all_events):
             report(line)
     report(f"  full log: {log}")

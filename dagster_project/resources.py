@@ -1,4 +1,4 @@
-"""Resources: the raw-file folder, the DuckDB warehouse, the staging folder, and the dbt CLI."""
+"""Resources: the raw-file folder, the warehouse lake, the staging folder, and the dbt CLI."""
 
 from __future__ import annotations
 
@@ -16,14 +16,15 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.project import dbt_project
 from dagster_project.settings import Settings
-from dagster_project.warehouse import open_warehouse
+from dagster_project.lake import Lake
 
 
-# DuckDB admits one process per file while any connection is open, reading or writing: every
-# step that opens the warehouse (ingest loads, dbt, regressions, publish) is in this pool,
-# whose limit is 1 (dagster_home/dagster.yaml), so such steps run one at a time across all
-# runs while steps that don't (year staging) run beside them.
-WAREHOUSE_POOL = "duckdb_writer"
+# dbt builds are the one kind of step kept apart: dbt-duckdb cannot re-run a transaction that
+# lost a race on an SQLite catalog (it fails the model; measured 5 of 6 failing with several
+# threads), so on the embedded lake they run one at a time across all runs (pool limit 1 in
+# dagster_home/dagster.yaml); the server profile raises the limit. Python writers retry their
+# own transactions (lake.transactions) and need no pool.
+DBT_POOL = "dbt_lake"
 STAGING_IO_MANAGER = "staging_io_manager"
 PARENT_BOUND = Path(__file__).with_name("parent_bound.py")
 
@@ -49,27 +50,33 @@ class RawFilesResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file the pipeline writes.
+    """The warehouse lake (lake.py) and the local folder of the run's files (staging, reports, logs).
 
-    Connections are closed on every exit path: DuckDB admits one writing process per file,
-    and a connection left open by a failed step would lock out the next writer (dbt). A file
-    that cannot be opened raises `warehouse.WarehouseUnavailable`, which says why and what to do.
+    Connections are closed on every exit path. A lake that cannot be attached raises
+    `lake.LakeUnavailable`, which says why and what to do.
     """
 
-    database: str
+    directory: str
+    catalog: str
+    data_path: str
+
+    @property
+    def lake(self) -> Lake:
+        return Lake(catalog=self.catalog, data_path=self.data_path)
 
     @property
     def path(self) -> Path:
-        return Path(self.database)
+        """The warehouse folder: staging, reports and run logs live under it."""
+        return Path(self.directory)
 
     @property
     def staging_dir(self) -> Path:
-        """Where runs stage files before loading them, beside the warehouse file (same disk)."""
-        return self.path.parent / "staging"
+        """Where runs stage files before loading them."""
+        return self.path / "staging"
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = open_warehouse(self.path)
+        con = self.lake.connect()
         try:
             yield con
         finally:
@@ -126,7 +133,9 @@ class WarehouseDbtResource(DbtCliResource):
 
 def build_resources(settings: Settings) -> dict[str, object]:
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    warehouse = WarehouseResource(database=str(settings.warehouse_path))
+    warehouse = WarehouseResource(
+        directory=str(settings.warehouse_dir), catalog=settings.catalog, data_path=settings.data_path
+    )
     return {
         "raw_files": RawFilesResource(root=str(settings.raw_dir)),
         "landing": LandingFolderResource(root=str(settings.landing_dir)),

@@ -3,8 +3,8 @@
 `dagster dev` launches each run in a run worker process that its code server starts. Killed
 outright, that process never reports the run's end. The code server fails the run when it sees
 its worker die, but if the code server is gone too (`dagster dev` killed outright, the machine
-restarted) nothing does: the run stays STARTED and the `duckdb_writer` pool slot its warehouse
-step claimed stays claimed, so every later warehouse step waits for it forever. Dagster's run
+restarted) nothing does: the run stays STARTED and the `dbt_lake` pool slot its dbt
+step claimed stays claimed, so every later dbt step waits for it forever. Dagster's run
 monitoring daemon (`run_monitoring` in dagster_home/dagster.yaml) fails such runs, and its
 concurrency check then frees the slots of ended runs, but it fails a STARTED run only if the run
 launcher can tell a dead worker (`check_run_worker_health`); the default launcher cannot. This

@@ -1,9 +1,14 @@
 """Where the pipeline reads and writes, resolved once from the environment.
 
 Every entry point (Dagster, dbt, `make` targets, tests) goes through here so that
-`DATA_MIRROR`, `RAW_DATA_DIR` and `WAREHOUSE_DIR` mean the same thing everywhere.
-dbt reads `WAREHOUSE_DIR` from the environment (see dbt/profiles.yml), so it is
-exported as an absolute path before any dbt process starts.
+`DATA_MIRROR`, `RAW_DATA_DIR`, `WAREHOUSE_DIR` and the lake's `WAREHOUSE_CATALOG` and
+`WAREHOUSE_DATA_PATH` mean the same thing everywhere. dbt reads the lake's settings from
+the environment (see dbt/profiles.yml), so they are exported before any dbt process starts.
+
+The warehouse is a DuckLake (dagster_project/lake.py): by default an embedded SQLite catalog
+and Parquet files under `WAREHOUSE_DIR/lake/`; a team points `WAREHOUSE_CATALOG` at
+PostgreSQL (`postgres:dbname=... host=...`) and `WAREHOUSE_DATA_PATH` at a folder every
+machine mounts.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from dagster_project.lake import Lake
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
@@ -30,14 +37,22 @@ class Settings:
     raw_dir: Path
     warehouse_dir: Path
     landing_dir: Path | None = None  # default: data/landing beside the raw folder
+    # The DuckLake metadata database, as DuckLake's ATTACH takes it after `ducklake:`
+    # (default: an SQLite file under warehouse_dir/lake), and where its Parquet files go.
+    catalog: str | None = None
+    data_path: str | None = None
 
     def __post_init__(self) -> None:
         if self.landing_dir is None:
             object.__setattr__(self, "landing_dir", self.raw_dir.parent / "landing")
+        if self.catalog is None:
+            object.__setattr__(self, "catalog", f"sqlite:{self.warehouse_dir / 'lake' / 'catalog.sqlite'}")
+        if self.data_path is None:
+            object.__setattr__(self, "data_path", f"{self.warehouse_dir / 'lake' / 'data'}/")
 
     @property
-    def warehouse_path(self) -> Path:
-        return self.warehouse_dir / "warehouse.duckdb"
+    def lake(self) -> Lake:
+        return Lake(catalog=self.catalog, data_path=self.data_path)
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -49,12 +64,26 @@ class Settings:
             raw_dir=path("RAW_DATA_DIR", PROJECT_ROOT / "data" / "raw"),
             warehouse_dir=path("WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"),
             landing_dir=Path(os.environ["LANDING_DIR"]).expanduser().resolve() if os.environ.get("LANDING_DIR") else None,
+            catalog=os.environ.get("WAREHOUSE_CATALOG") or None,
+            data_path=os.environ.get("WAREHOUSE_DATA_PATH") or None,
         )
         settings.export()
         return settings
 
     def export(self) -> None:
-        """Make these paths visible to child processes (dbt) as absolute paths."""
+        """Make these settings visible to child processes (dbt), paths absolute."""
         os.environ["DATA_MIRROR"] = str(self.data_mirror)
         os.environ["RAW_DATA_DIR"] = str(self.raw_dir)
         os.environ["WAREHOUSE_DIR"] = str(self.warehouse_dir)
+        os.environ.update(self.lake.environment())
+
+
+if __name__ == "__main__":
+    # `eval "$(python -m dagster_project.settings)"`: the settings as shell exports, for the
+    # Makefile's dbt commands (dbt's profile reads them from the environment).
+    import shlex
+
+    Settings.from_env()
+    for name in ("DATA_MIRROR", "RAW_DATA_DIR", "WAREHOUSE_DIR", "WAREHOUSE_CATALOG", "WAREHOUSE_DATA_PATH",
+                 "DUCKDB_EXTENSION_DIR"):
+        print(f"export {name}={shlex.quote(os.environ[name])}")

@@ -9,12 +9,12 @@ import pandas as pd
 
 from dagster_project.analysis import claims, regressions
 from dagster_project.automation import FOLLOW_INPUTS
-from dagster_project.resources import WAREHOUSE_POOL, WarehouseResource
+from dagster_project.lake import transactions
+from dagster_project.resources import WarehouseResource
 from dagster_project.warehouse import (
     column_schema,
     replace_rows,
     table_metadata,
-    transaction,
 )
 
 PANEL = dg.AssetKey(["marts", "fct_convergence_panel"])
@@ -28,7 +28,7 @@ CLAIMS_KEY = dg.AssetKey(["analytics", "convergence_claims_ledger"])
 REPORT_FILE = "convergence_findings.html"
 
 SPEC_COLUMNS = {
-    "spec_id": "varchar primary key",
+    "spec_id": "varchar not null",  # unique: regressions.specifications() (DuckLake has no key constraints)
     "finding": "varchar not null",
     "service_group": "varchar not null",
     "conv_measure": "varchar not null",
@@ -56,7 +56,7 @@ RESULT_COLUMNS = {
     "r2_within": "double",
 }
 CLAIM_COLUMNS = {
-    "claim_id": "varchar primary key",
+    "claim_id": "varchar not null",  # unique: claims.convergence_claims() (DuckLake has no key constraints)
     "finding": "varchar not null",
     "claim": "varchar not null",
     "published_value": "varchar",
@@ -167,7 +167,6 @@ def comment_on(con, table: str, description: str, columns: dict[str, str]) -> No
             "intervals, observations, clusters and within R²; estimated with linearmodels PanelOLS.",
         ),
     ],
-    pool=WAREHOUSE_POOL,
 )
 def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     with warehouse.get_connection() as con:
@@ -175,11 +174,12 @@ def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseRes
         specs = regressions.specifications()
         spec_rows, results = regressions.run(panel, specs)
         context.log.info(f"estimated {len(specs)} specifications on {len(panel)} panel rows")
-        with transaction(con):
-            replace_rows(con, "analytics.regression_specs", SPEC_COLUMNS, spec_rows)
-            comment_on(con, "analytics.regression_specs", SPEC_DESCRIPTION, SPEC_DESCRIPTIONS)
-            replace_rows(con, "analytics.regression_results", RESULT_COLUMNS, results)
-            comment_on(con, "analytics.regression_results", RESULT_DESCRIPTION, RESULT_DESCRIPTIONS)
+        for attempt in transactions(con):
+            with attempt:
+                replace_rows(con, "analytics.regression_specs", SPEC_COLUMNS, spec_rows)
+                comment_on(con, "analytics.regression_specs", SPEC_DESCRIPTION, SPEC_DESCRIPTIONS)
+                replace_rows(con, "analytics.regression_results", RESULT_COLUMNS, results)
+                comment_on(con, "analytics.regression_results", RESULT_DESCRIPTION, RESULT_DESCRIPTIONS)
         for key, columns, descriptions in (
             (SPECS_KEY, SPEC_COLUMNS, SPEC_DESCRIPTIONS), (RESULTS_KEY, RESULT_COLUMNS, RESULT_DESCRIPTIONS)
         ):
@@ -199,7 +199,6 @@ def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseRes
     owners=["team:research"],
     automation_condition=FOLLOW_INPUTS,
     kinds={"python", "duckdb"},
-    pool=WAREHOUSE_POOL,
     description="Findings 1-5 of the 2018 convergence study, each with the evidence computed here and a "
     "verdict (reproduced / not reproduced / not testable with this data) and its reason.",
 )
@@ -215,9 +214,10 @@ def convergence_claims_ledger(warehouse: WarehouseResource) -> dg.MaterializeRes
                 ).fetchall()
             ),
         )
-        with transaction(con):
-            replace_rows(con, "analytics.convergence_claims_ledger", CLAIM_COLUMNS, ledger)
-            comment_on(con, "analytics.convergence_claims_ledger", CLAIM_DESCRIPTION, CLAIM_DESCRIPTIONS)
+        for attempt in transactions(con):
+            with attempt:
+                replace_rows(con, "analytics.convergence_claims_ledger", CLAIM_COLUMNS, ledger)
+                comment_on(con, "analytics.convergence_claims_ledger", CLAIM_DESCRIPTION, CLAIM_DESCRIPTIONS)
         return dg.MaterializeResult(
             metadata={
                 **table_metadata(con, "analytics.convergence_claims_ledger"),
@@ -233,7 +233,6 @@ def convergence_claims_ledger(warehouse: WarehouseResource) -> dg.MaterializeRes
     owners=["team:research"],
     automation_condition=FOLLOW_INPUTS,
     kinds={"html", "plotly"},
-    pool=WAREHOUSE_POOL,
     description=f"warehouse/reports/{REPORT_FILE}: a summary of what holds, what does not and what cannot be "
     "tested; per study and finding its charts (service-input shares of Korea and its peers, the latest ranking, "
     "coefficient panels, the innovation index) and evidence; the full claims ledger, sortable and filterable. "
@@ -272,7 +271,7 @@ def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         "World Bank WDI values are of the ~2025 vintage, revised since the KITA 2021 study; Taiwan is not in WDI.",
     ]
     rows = report.ledger_rows(data)
-    target = warehouse.path.parent / "reports" / REPORT_FILE
+    target = warehouse.path / "reports" / REPORT_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.write_text(report.render(data, notes), encoding="utf-8")

@@ -14,7 +14,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.project import dbt_project
-from dagster_project.resources import WAREHOUSE_POOL, WarehouseResource
+from dagster_project.lake import RETRYABLE
+from dagster_project.resources import DBT_POOL, WarehouseResource
 from dagster_project.warehouse import table_metadata
 
 
@@ -53,16 +54,17 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
         select=f"tag:{domain}",
         name=f"{domain}_dbt_models",
         dagster_dbt_translator=WarehouseDbtTranslator(),
-        pool=WAREHOUSE_POOL,
+        pool=DBT_POOL,
     )
     def domain_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
         """`dbt build` of the domain's seeds, models and tests, in dependency order.
 
-        Events are held until dbt exits (it holds the DuckDB file while it runs) and then
-        released with each table's row count and a preview attached.
+        Events are held until dbt exits and then released with each table's row count and a
+        preview attached. A build that lost a race with another writer of the lake (dbt-duckdb
+        cannot re-run a DuckLake transaction itself) is retried as a whole.
         """
-        # dbt's profile reads WAREHOUSE_DIR: point it at the file this run's resource writes.
-        os.environ["WAREHOUSE_DIR"] = str(warehouse.path.parent)
+        # dbt's profile reads the lake's settings: point it at the lake this run's resource writes.
+        os.environ.update(warehouse.lake.environment())
         invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         events = list(invocation.stream())
         with warehouse.get_connection() as con:
@@ -73,6 +75,8 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
                 yield event
         if not invocation.is_successful():
             error = invocation.get_error()
+            if error and any(text in str(error) for text in RETRYABLE):
+                raise dg.RetryRequested(max_retries=3, seconds_to_wait=2) from error
             raise dg.Failure(
                 description=f"dbt build failed: {error}" if error else "dbt build failed; see the dbt log",
                 metadata={"dbt_target_path": dg.MetadataValue.path(str(invocation.target_path))},

@@ -15,8 +15,9 @@ import pandas as pd
 from dagster_project import indicator_sources
 from dagster_project.indicator_sources import Source, SourceFileError
 from dagster_project.quality.indicator_audit import audit_known_values
-from dagster_project.resources import WAREHOUSE_POOL, RawFilesResource, WarehouseResource
-from dagster_project.warehouse import column_schema, replace_rows, table_metadata, transaction
+from dagster_project.lake import transactions
+from dagster_project.resources import RawFilesResource, WarehouseResource
+from dagster_project.warehouse import column_schema, replace_rows, table_metadata
 
 
 def build_indicator_assets() -> list[dg.AssetsDefinition]:
@@ -41,7 +42,6 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
         group_name="ingest",
         owners=["team:warehouse"],
         kinds={"csv", "duckdb"},
-        pool=WAREHOUSE_POOL,
         tags={"source": _tag_value(source.provider), indicator_sources.DOMAIN: ""},
         description=f"{source.description}\n\nSource file: `{source.path}`. Units: {source.units}",
         metadata={
@@ -78,8 +78,9 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
                     allow_retries=False,
                 )
         with warehouse.get_connection() as con:
-            with transaction(con):
-                replace_table(con, source, table.frame)
+            for attempt in transactions(con):
+                with attempt:
+                    replace_table(con, source, table.frame)
             metadata = table_metadata(con, source.qualified_table)
         context.log.info(f"{table.path}: {len(table.frame)} rows into {source.qualified_table}")
         yield dg.MaterializeResult(

@@ -9,12 +9,13 @@ One graph-backed asset, `wiod_tables`, does the stage for a run's years:
 
 * `stage_io_year[<year>]`, one step per year partition of the run: parse the release files,
   audit them and solve for the Leontief multipliers, into Parquet under
-  `warehouse/staging/<run id>/` (io_staging.py). These steps never open the warehouse, so the
-  multiprocess executor runs them in parallel.
-* `load_io_years`, in the `duckdb_writer` pool (one step at a time across all runs, like
-  every step that opens the warehouse): report the blocking checks of all the run's years
-  and, only if every one passed, write all the years in one transaction. A bad year file
-  fails the run and leaves every stored year as it was.
+  `warehouse/staging/<run id>/` (io_staging.py), then, if the year passed its audit, replace
+  that year's rows in the lake in one transaction. The multiprocess executor runs these steps
+  in parallel: the lake admits concurrent writers, and the tables are partitioned by year, so
+  two years never touch the same data file.
+* `check_io_years`: report the blocking checks of all the run's years, and fail the run if
+  any failed. A year that failed its audit wrote nothing (its stored rows are as they were),
+  and nothing downstream runs, so nothing is published.
 """
 
 import dagster as dg
@@ -25,8 +26,9 @@ from dagster_project.io_schema import (
     COLUMN_DOCS, FLOWS, FLOWS_COLUMNS, FLOWS_KEY, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, GROSS_OUTPUT_KEY,
     MULTIPLIER_COLUMNS, MULTIPLIERS, MULTIPLIERS_KEY,
 )
-from dagster_project.resources import STAGING_IO_MANAGER, WAREHOUSE_POOL, RawFilesResource, WarehouseResource
-from dagster_project.warehouse import column_schema, table_metadata, transaction
+from dagster_project.lake import transactions
+from dagster_project.resources import STAGING_IO_MANAGER, RawFilesResource, WarehouseResource
+from dagster_project.warehouse import column_schema, table_metadata
 
 OUTPUT_TABLES = {"flows": FLOWS, "gross_output": GROSS_OUTPUT, "multipliers": MULTIPLIERS}
 
@@ -35,6 +37,8 @@ OUTPUT_TABLES = {"flows": FLOWS, "gross_output": GROSS_OUTPUT, "multipliers": MU
 def io_years_of_run(context: dg.OpExecutionContext, warehouse: WarehouseResource):
     """One output per year partition of the run, so that each year is staged in its own step."""
     io_staging.remove_finished_runs(warehouse.staging_dir, context.instance)
+    with warehouse.get_connection() as con:
+        io_staging.ensure_tables(con)
     for key in context.partition_keys:
         yield dg.DynamicOutput(int(key), mapping_key=key)
 
@@ -43,33 +47,38 @@ def io_years_of_run(context: dg.OpExecutionContext, warehouse: WarehouseResource
 def stage_io_year(
     context: dg.OpExecutionContext, raw_files: RawFilesResource, warehouse: WarehouseResource, year: int
 ) -> io_staging.StagedYear:
-    """Parse, audit and solve one year into the run's staging folder; the warehouse is not opened."""
+    """Parse, audit and solve one year into the run's staging folder, then write it if its audit passed."""
     folder = warehouse.staging_dir / context.run_id / str(year)
-    return io_staging.stage_year(raw_files.path, year, folder, log=context.log.info)
+    staged = io_staging.stage_year(raw_files.path, year, folder, log=context.log.info)
+    if staged.audit.passed:
+        with warehouse.get_connection() as con:
+            for attempt in transactions(con):
+                with attempt:
+                    io_staging.load_year(con, staged)
+        context.log.info(f"{year}: written to the lake")
+    io_staging.remove_staged(folder)
+    return staged
 
 
 @dg.op(
-    pool=WAREHOUSE_POOL,
     out={
         **{name: dg.Out(dg.Nothing) for name in OUTPUT_TABLES},
         **{spec.get_python_identifier(): dg.Out(dg.Nothing) for spec in IO_CHECK_SPECS},
     },
 )
-def load_io_years(context: dg.OpExecutionContext, warehouse: WarehouseResource, staged: list):
-    """Write the staged years in one transaction if every audit passed; report the blocking checks."""
+def check_io_years(context: dg.OpExecutionContext, warehouse: WarehouseResource, staged: list):
+    """Report the blocking checks of the run's years; fail the run if any year failed its audit."""
     years = sorted(s.year for s in staged)
     try:
         checks = check_results([s.audit for s in staged])
         yield from checks
         if not all(c.passed for c in checks):
             raise dg.Failure(
-                description="blocking checks failed on the staged tables; nothing was written and the stored "
-                "years are unchanged: "
+                description="blocking checks failed on the staged tables; the failing years were not written "
+                "(their stored rows are unchanged) and nothing downstream runs: "
                 + "; ".join(f"{c.check_name}: {c.description}" for c in checks if not c.passed),
             )
         with warehouse.get_connection() as con:
-            with transaction(con):
-                io_staging.load_years(con, staged)
             releases_read = dg.MetadataValue.json({str(s.year): ", ".join(s.releases) for s in staged})
             for name, table in OUTPUT_TABLES.items():
                 yield dg.Output(
@@ -122,7 +131,7 @@ def build_input_output_assets(partitions_def: dg.PartitionsDefinition) -> list[d
         backfill_policy=dg.BackfillPolicy.single_run(),
     )
     def wiod_tables():
-        loaded = load_io_years(io_years_of_run().map(stage_io_year).collect())
+        loaded = check_io_years(io_years_of_run().map(stage_io_year).collect())
         return {
             "flows": loaded.flows,
             "gross_output": loaded.gross_output,

@@ -1,4 +1,4 @@
-"""The analysts' published snapshot, last in the lineage so that it waits for every check."""
+"""The analysts' published state, last in the lineage so that it waits for every check."""
 
 from collections.abc import Sequence
 
@@ -6,8 +6,8 @@ import dagster as dg
 import pandas as pd
 
 from dagster_project.automation import FOLLOW_INPUTS
-from dagster_project.publish import PUBLISHED_SCHEMAS, SNAPSHOT_NAME, publish_snapshot
-from dagster_project.resources import WAREHOUSE_POOL, WarehouseResource
+from dagster_project.publish import PUBLISHED_SCHEMAS, publish_current_state
+from dagster_project.resources import WarehouseResource
 
 
 def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
@@ -17,20 +17,21 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
         group_name="publish",
         automation_condition=FOLLOW_INPUTS,
         owners=["team:warehouse"],
-        kinds={"duckdb"},
-        pool=WAREHOUSE_POOL,
+        kinds={"ducklake"},
         description=(
-            f"warehouse/{SNAPSHOT_NAME}: the copy of the {', '.join(PUBLISHED_SCHEMAS)} schemas that analysts "
-            "open. Written under a temporary name and renamed into place only when everything upstream, "
-            "checks included, succeeded in this run, so readers never block the pipeline or see half a run."
+            f"The state of the {', '.join(PUBLISHED_SCHEMAS)} schemas that analysts read (`make sql`): the lake "
+            "snapshot at the end of a run in which everything upstream, checks included, succeeded, recorded "
+            "in meta.publications. Readers never see half a run and never block the pipeline; earlier "
+            "publications stay readable with AT (VERSION => snapshot_id)."
         ),
     )
     def analytics_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
-        target = warehouse.path.parent / SNAPSHOT_NAME
-        counts = publish_snapshot(warehouse.path, target, context.run_id)
+        with warehouse.get_connection() as con:
+            snapshot, counts = publish_current_state(con, context.run_id)
         return dg.MaterializeResult(
             metadata={
-                "path": dg.MetadataValue.path(str(target)),
+                "snapshot_id": snapshot,
+                "catalog": f"ducklake:{warehouse.catalog}",
                 "tables": dg.MetadataValue.md(
                     pd.DataFrame(list(counts.items()), columns=["table", "rows"]).to_markdown(index=False)
                 ),
