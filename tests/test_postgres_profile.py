@@ -89,7 +89,11 @@ def test_private_server_leaves_no_process_or_port(ends):
     assert [pid for pid in processes if Path(f"/proc/{pid}").exists()] == []
     assert not directory.exists()
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, port))  # free again
+        # Free for the next server: nobody listens there. (Closed connections may linger in
+        # TIME_WAIT, which servers, postgres included, bind over with SO_REUSEADDR.)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, port))
+        sock.listen()
 
 
 def test_server_instance_keeps_runs_and_pool_slots_in_postgres(postgres, tmp_path, monkeypatch):
