@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import random
+import shlex
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -124,8 +125,26 @@ class Lake:
                 _ensure_meta(con)
         except duckdb.Error as exc:
             con.close()
-            raise LakeUnavailable(f"the warehouse lake ducklake:{self.catalog} cannot be opened: {_first_line(exc)}") from exc
+            raise LakeUnavailable(self._unavailable(exc)) from exc
         return con
+
+    def _unavailable(self, exc: duckdb.Error) -> str:
+        """What went wrong opening the lake, and for a damaged embedded catalog the command that rebuilds it.
+
+        Every table of the lake is rebuilt from the raw files by `make run`; the damaged
+        catalog (and the data files it describes, when they live beside it) is moved aside,
+        never deleted here.
+        """
+        reason = _first_line(exc)
+        if self.sqlite_file is None or not self.sqlite_file.is_file() or _retryable(exc):
+            return f"the warehouse lake ducklake:{self.catalog} cannot be opened: {reason}"
+        folder = self.sqlite_file.parent
+        inside = Path(self.data_path).resolve().is_relative_to(folder.resolve()) if "://" not in self.data_path else False
+        damaged = shlex.quote(str(folder if inside else self.sqlite_file))
+        return (
+            f"{self.sqlite_file} is not a readable DuckLake catalog ({reason}). Everything in the lake can be rebuilt "
+            f"from the raw files: move it aside and rebuild with `mv {damaged} {damaged}.unreadable && make run`"
+        )
 
     def published_connection(self) -> duckdb.DuckDBPyConnection:
         """The analysts' view: the last published snapshot, read-only (LakeUnavailable if none yet)."""
@@ -229,6 +248,11 @@ META_SQL = (
     "snapshot whose blocking checks all passed (read it with AT (VERSION => snapshot_id)), when it was "
     "published and the Dagster run that built it.'",
     "comment on table meta.published_tables is 'Row count of every published table at each publication.'",
+    "comment on column meta.published_tables.snapshot_id is 'The published lake snapshot (meta.publications).'",
+    "comment on column meta.published_tables.table_name is 'Published table, schema.table.'",
+    "comment on column meta.published_tables.row_count is 'Rows of the table in that snapshot.'",
+    "comment on column meta.published_tables.run_id is 'Dagster run that built and published it.'",
+    "comment on column meta.published_tables.published_at is 'When it was published (UTC).'",
 )
 
 

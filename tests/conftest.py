@@ -1,5 +1,6 @@
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -30,20 +31,24 @@ def settings(tmp_path) -> Settings:
 
 
 def warehouse_connection(settings: Settings, *, published: bool = False) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the pipeline's warehouse, or to the analysts' published state.
+    """A read-only connection to the warehouse lake's latest state, or to the analysts' published state.
 
     Tests read stored tables only through here (as `schema.table`), so that they do not
     depend on how the warehouse is stored.
     """
-    path = settings.warehouse_dir / "published.duckdb" if published else settings.warehouse_path
-    return duckdb.connect(str(path), read_only=True)
+    return settings.lake.published_connection() if published else settings.lake.connect(read_only=True)
 
 
-def table_checksums(database: Path) -> dict[str, tuple[int, int]]:
-    """(row count, order-independent content hash) of every table in a DuckDB file."""
-    with duckdb.connect(str(database), read_only=True) as con:
+def table_checksums(settings: Settings, *, published: bool = False) -> dict[str, tuple[int, int]]:
+    """(row count, order-independent content hash) of every data table of the lake (or of its published state).
+
+    The `meta` schema's record of publications (run ids, times) is left out: it differs
+    between two runs that built the same data.
+    """
+    with warehouse_connection(settings, published=published) as con:
         tables = con.execute(
-            "select schema_name || '.' || table_name from duckdb_tables() order by 1"
+            "select schema_name || '.' || table_name from duckdb_tables() "
+            "where database_name = current_database() and schema_name <> 'meta' order by 1"
         ).fetchall()
         return {
             name: con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {name} t").fetchone()
@@ -51,19 +56,24 @@ def table_checksums(database: Path) -> dict[str, tuple[int, int]]:
         }
 
 
+def copy_lake(settings: Settings, warehouse_dir: Path) -> Settings:
+    """A copy of an embedded (SQLite-catalog) lake under `warehouse_dir`, for a test that writes to it.
+
+    DuckLake stores its data path in the catalog (data files are relative to it), so the copy's
+    catalog is pointed at the copied data folder.
+    """
+    copied = Settings(data_mirror=settings.data_mirror, raw_dir=settings.raw_dir, warehouse_dir=warehouse_dir)
+    shutil.copytree(settings.lake.sqlite_file.parent, copied.lake.sqlite_file.parent)
+    with sqlite3.connect(copied.lake.sqlite_file) as catalog:
+        catalog.execute("update ducklake_metadata set value = ? where key = 'data_path'", [copied.data_path])
+    return copied
+
+
 @dataclass
 class BuiltWarehouse:
     settings: Settings
     results: list
     checks: dict[str, bool]
-
-    @property
-    def warehouse_path(self) -> Path:
-        return self.settings.warehouse_path
-
-    @property
-    def snapshot_path(self) -> Path:
-        return self.settings.warehouse_dir / "published.duckdb"
 
 
 @pytest.fixture(scope="session")

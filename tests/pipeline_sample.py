@@ -55,5 +55,9 @@ def start_run(settings: Settings, dagster_home: Path, log: Path, *flags: str) ->
     )
 
 
-def mart_checksums(database: Path) -> dict:
-    return {name: value for name, value in table_checksums(database).items() if name.split(".")[0] in ("marts", "analytics")}
+def mart_checksums(settings: Settings, published: bool = False) -> dict:
+    return {
+        name: value
+        for name, value in table_checksums(settings, published=published).items()
+        if name.split(".")[0] in ("marts", "analytics")
+    }

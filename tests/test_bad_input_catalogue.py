@@ -28,8 +28,7 @@ ITU_KEY = dg.AssetKey(["raw", "itu_idi_2017"])
 def pipeline(sample_pipeline):
     settings = sample_pipeline.settings
     defs = build_defs(settings)
-    snapshot = settings.warehouse_dir / "published.duckdb"
-    before = (table_checksums(settings.warehouse_path), table_checksums(snapshot))
+    before = (table_checksums(settings), settings.lake.published_snapshot())
     broken: list = []
 
     def replace(relative: str, content: bytes | None) -> None:
@@ -49,7 +48,7 @@ def pipeline(sample_pipeline):
             path.symlink_to(target)
         else:
             path.write_bytes(content)
-    assert (table_checksums(settings.warehouse_path), table_checksums(snapshot)) == before, "warehouse or snapshot changed"
+    assert (table_checksums(settings), settings.lake.published_snapshot()) == before, "warehouse or publication changed"
 
 
 def edit_rdata(settings, change) -> bytes:

@@ -11,7 +11,6 @@ Runs here fail early on small generated years, or reuse the session's sample run
 import os
 import re
 import signal
-import struct
 import subprocess
 import sys
 import time
@@ -29,14 +28,13 @@ from dagster_project.assets.dbt import DBT_DOMAINS
 from dagster_project.definitions import build_defs
 from dagster_project.io_schema import FLOWS_KEY
 from dagster_project.materialize import argument_parser, materialize_all
-from dagster_project.resources import PARENT_BOUND, WarehouseResource
+from dagster_project.lake import LakeUnavailable
+from dagster_project.resources import PARENT_BOUND, build_resources
 from dagster_project.run_report import console_to_file, failure_lines, written_files
 from dagster_project.settings import PROJECT_ROOT, Settings
-from dagster_project.warehouse import WarehouseUnavailable
 
 CLI = [sys.executable, "-m", "dagster_project.materialize"]
 SMALL = ("AUS", "KOR", "RoW")
-HOLD_LOCK = "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(300)"
 
 
 def rdata_file(raw_dir: Path, year: int) -> Path:
@@ -88,7 +86,7 @@ def test_help_and_unknown_arguments_start_no_run(tmp_path, args, code, expected)
     assert result.returncode == code
     assert expected in (result.stdout if code == 0 else result.stderr).splitlines()
     assert runs_in(home) == []
-    assert not settings.warehouse_path.exists()
+    assert not settings.warehouse_dir.exists()
 
 
 def test_years_are_lists_and_ranges_and_a_malformed_one_is_an_argument_error(capsys):
@@ -160,7 +158,7 @@ def test_a_failed_step_shows_the_cell_in_the_error_and_the_log_holds_every_event
         "  wiod_tables.io_years_of_run (_s)",
         "  year 2010 FAILED (_s)",
         "  year 2011 staged (1/2) (_s)",
-        f"refresh_all: FAILED in _s (run {run.run_id}); the published snapshot keeps the last good run",
+        f"refresh_all: FAILED in _s (run {run.run_id}); the published state is still the last good run's",
         f"  wiod_tables.stage_io_year[2010]: IoInputError: {rdata_file(settings.raw_dir, 2010)}: "
         f"inter has a missing or non-numeric value at {cell}",
         f"  full log: {log}",
@@ -256,7 +254,6 @@ def test_a_good_run_names_the_files_it_wrote_and_its_log_holds_dbts_output(sampl
     folder = sample_pipeline.settings.warehouse_dir
     assert written_files(result.all_events) == {
         "reports/convergence_findings": str(folder / "reports" / "convergence_findings.html"),
-        "published/analytics_snapshot": str(folder / "published.duckdb"),
     }
     log = (folder / "logs" / f"refresh_all-{result.run_id}.log").read_text()
     events, output = log.split("\n==== console output of the run (dbt, libraries) ====\n")
@@ -267,35 +264,28 @@ def test_a_good_run_names_the_files_it_wrote_and_its_log_holds_dbts_output(sampl
     assert output.count(f"Running with dbt={dbt_version}") == len(DBT_DOMAINS)
 
 
-# 3. A warehouse held by another process
+# 3. A warehouse left by the single-file version
 
 
-def test_a_warehouse_held_by_another_process_stops_make_run_before_any_step(tmp_path):
-    settings = settings_with_years(tmp_path, unreadable=[2010])
-    settings.warehouse_dir.mkdir(parents=True)
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(settings.warehouse_path)], stdout=subprocess.PIPE)
-    try:
-        assert holder.stdout.readline() == b"held\n"
-        expected = (
-            f"{settings.warehouse_path} is in use by another process ({os.path.realpath(f'/proc/{holder.pid}/exe')}, "
-            f"PID {holder.pid}): DuckDB lets one process at a time open it; close that process or wait for it to "
-            "finish, then run again"
-        )
-        home = tmp_path / "dagster_home"
-        result = run_cli(settings, home)
-        assert (result.returncode, result.stdout, result.stderr.splitlines()[-1]) == (1, "", expected)
-        assert runs_in(home) == []
-        # A step that meets the lock (taken after the check) says the same.
-        with pytest.raises(WarehouseUnavailable) as error:
-            with WarehouseResource(database=str(settings.warehouse_path)).get_connection():
-                pass
-        assert str(error.value) == expected
-    finally:
-        holder.kill()
-        holder.wait()
+def test_a_single_file_warehouse_of_the_previous_version_is_pointed_out_and_left_alone(tmp_path):
+    settings = settings_with_years(tmp_path, unreadable=[2010])  # a run that fails fast
+    legacy = settings.warehouse_dir / "warehouse.duckdb"
+    legacy.parent.mkdir(parents=True)
+    with duckdb.connect(str(legacy)) as con:
+        con.execute("create schema marts; create table marts.t as select 1 as x")
+    before = legacy.read_bytes()
+    lines = []
+    (result,) = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lines.append)
+    assert not result.success
+    assert lines[0] == (
+        f"note: {legacy} was built by the single-file version of this warehouse and is no longer read or written; "
+        f"the warehouse is now the lake ducklake:{settings.catalog}. Remove the old file when you no longer need it: "
+        f"rm {legacy}"
+    )
+    assert legacy.read_bytes() == before
 
 
-# 4. An unreadable warehouse file
+# 4. An unreadable lake catalog
 
 
 def truncated(good: bytes) -> bytes:
@@ -306,61 +296,33 @@ def foreign(good: bytes) -> bytes:
     return b"country_code,year,value\nKOR,2018,4.5\n" * 100
 
 
-def other_storage_version(good: bytes) -> bytes:
-    """The file with storage version 100 in its main header, whose checksum is recomputed as DuckDB
-    does (its first 8 bytes hash the rest of the 4 KiB header)."""
-    data = bytearray(good)
-    data[12:20] = struct.pack("<Q", 100)
-    checksum = 5381
-    for (word,) in struct.iter_unpack("<Q", bytes(data[8:4096])):
-        checksum ^= (word * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
-    data[:8] = struct.pack("<Q", checksum)
-    return bytes(data)
-
-
 @pytest.mark.parametrize(
     ("damage", "reason"),
-    [
-        (truncated, 'IO Error: Could not read enough bytes from file "{path}"'),
-        (foreign, 'IO Error: The file "{path}" exists, but it is not a valid DuckDB database file!'),
-        (other_storage_version, "IO Error: Trying to read a database file with version number 100, but we can"),
-    ],
+    [(truncated, "database disk image is malformed"), (foreign, "file is not a database")],
 )
-def test_an_unreadable_warehouse_names_the_file_and_the_command_that_rebuilds_it(tmp_path, damage, reason):
+def test_an_unreadable_catalog_names_the_file_and_the_command_that_rebuilds_it(tmp_path, damage, reason):
     settings = settings_with_years(tmp_path, unreadable=[2010])
-    path = settings.warehouse_path
-    path.parent.mkdir(parents=True)
-    with duckdb.connect(str(path)) as con:
+    catalog = settings.lake.sqlite_file
+    with settings.lake.connect() as con:
         con.execute("create table t as select range as i from range(100000)")
-    path.write_bytes(damage(path.read_bytes()))
-    before = path.read_bytes()
-    with pytest.raises(WarehouseUnavailable) as error:
-        with WarehouseResource(database=str(path)).get_connection():
+    catalog.write_bytes(damage(catalog.read_bytes()))
+    before = catalog.read_bytes()
+    with pytest.raises(LakeUnavailable) as error:
+        with build_resources(settings)["warehouse"].get_connection():
             pass
     message = str(error.value)
-    assert message.startswith(f"{path} is not a readable DuckDB warehouse ({reason.format(path=path)}")
+    assert message.startswith(f"{catalog} is not a readable DuckLake catalog (")
+    assert reason in message
     assert message.endswith(
-        "). Everything in it can be rebuilt from the raw files: move it aside and rebuild with "
-        f"`mv {path} {path}.unreadable && make run`"
+        "). Everything in the lake can be rebuilt from the raw files: move it aside and rebuild with "
+        f"`mv {catalog.parent} {catalog.parent}.unreadable && make run`"
     )
     instance = dg.DagsterInstance.ephemeral()
     with pytest.raises(SystemExit) as exit_:
         materialize_all(build_defs(settings), instance, report=lambda _: None)
     assert str(exit_.value) == message
     assert instance.get_runs() == []
-    assert path.read_bytes() == before  # the user's file is left as it was
-
-
-def test_the_rebuild_command_moves_a_leftover_write_ahead_log_too(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    path.write_bytes(b"\0" * 100)
-    (tmp_path / "warehouse.duckdb.wal").write_bytes(b"\0" * 100)
-    with pytest.raises(WarehouseUnavailable) as error:
-        with WarehouseResource(database=str(path)).get_connection():
-            pass
-    assert str(error.value).endswith(
-        f"`mv {path} {path}.unreadable && mv {path}.wal {path}.wal.unreadable && make run`"
-    )
+    assert catalog.read_bytes() == before  # the user's file is left as it was
 
 
 # 5. dbt dies with the process that started it
@@ -398,16 +360,18 @@ def has_open(pid: int, path: Path) -> bool:
 
 def test_dbt_ends_with_the_python_process_that_started_it(tmp_path):
     """Kill only the Python process running a dbt command through the warehouse's dbt resource:
-    dbt (mid-query, holding the warehouse) ends with it and the warehouse can be opened again."""
-    warehouse = Path(os.path.realpath(tmp_path)) / "warehouse" / "warehouse.duckdb"
-    warehouse.parent.mkdir()
+    dbt (mid-query, with the lake attached) ends with it, and the lake takes writes as before."""
+    root = Path(os.path.realpath(tmp_path))
+    settings = Settings(data_mirror=root, raw_dir=root / "raw", warehouse_dir=root / "warehouse")
+    catalog = settings.lake.sqlite_file
+    settings.lake.connect().close()  # an empty lake
     parent = subprocess.Popen(
         [sys.executable, "-c", START_DBT, str(tmp_path)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE
     )
     dbt = int(parent.stdout.readline())
     try:
         started = time.monotonic()
-        while not has_open(dbt, warehouse):  # dbt has started its query
+        while not has_open(dbt, catalog):  # dbt has attached the lake and started its query
             assert process_state(dbt) not in ("gone", "Z") and time.monotonic() - started < 120, "dbt did not start"
             time.sleep(0.1)
         parent.send_signal(signal.SIGKILL)
@@ -416,13 +380,9 @@ def test_dbt_ends_with_the_python_process_that_started_it(tmp_path):
         while process_state(dbt) not in ("gone", "Z") and time.monotonic() - ended < 5:
             time.sleep(0.05)
         assert process_state(dbt) in ("gone", "Z"), "dbt outlived the process that started it"
-        while True:  # its threads are gone, and with them its lock on the warehouse
-            try:
-                duckdb.connect(str(warehouse)).close()
-                break
-            except duckdb.IOException:
-                assert time.monotonic() - ended < 5, "dbt's lock on the warehouse outlived its process"
-                time.sleep(0.05)
+        with settings.lake.connect() as con:
+            con.execute("create table t as select 1 as x")
+            assert con.execute("select x from t").fetchall() == [(1,)]
     finally:
         if process_state(dbt) not in ("gone", "Z"):
             os.kill(dbt, signal.SIGKILL)

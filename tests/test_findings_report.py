@@ -9,12 +9,12 @@ import duckdb
 import pandas as pd
 import pytest
 from browser import browser_page, distinct_colours, screenshot
-from conftest import table_checksums
+from conftest import table_checksums, warehouse_connection
 
 from dagster_project.analysis import formatting as fmt
 from dagster_project.analysis import labels, report
 from dagster_project.assets import analysis
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import build_resources
 
 # ---------------------------------------------------------------------------------------------
 # Helpers: the page's visible text and its ledger table, read without a browser
@@ -281,7 +281,7 @@ def test_sample_report_has_no_missing_markers_or_float_noise(sample_report):
 
 def test_sample_report_summary_comes_before_the_ledger_and_counts_its_verdicts(sample_pipeline, sample_report):
     assert 0 < sample_report.index('id="summary"') < sample_report.index('id="ledger"')
-    with duckdb.connect(str(sample_pipeline.warehouse_path), read_only=True) as con:
+    with warehouse_connection(sample_pipeline.settings) as con:
         verdicts = con.execute(
             "select verdict, count(*) from (select verdict from analytics.convergence_claims_ledger "
             "union all select verdict from marts.claims_ledger) group by all"
@@ -297,7 +297,7 @@ def test_sample_report_summary_comes_before_the_ledger_and_counts_its_verdicts(s
 
 def test_sample_report_ledger_is_complete_ordered_and_ranks_are_integers(sample_pipeline, sample_report):
     ledger = ledger_frame(parse(sample_report))
-    with duckdb.connect(str(sample_pipeline.warehouse_path), read_only=True) as con:
+    with warehouse_connection(sample_pipeline.settings) as con:
         convergence = [r for (r,) in con.execute("select claim_id from analytics.convergence_claims_ledger").fetchall()]
         ranks = con.execute(
             "select claim_id, published_value, computed_value from marts.claims_ledger where unit = 'rank'"
@@ -338,8 +338,8 @@ def test_analytics_tables_are_described_in_the_warehouse_and_the_snapshot(sample
         "regression_results": (analysis.RESULT_DESCRIPTION, analysis.RESULT_DESCRIPTIONS),
         "convergence_claims_ledger": (analysis.CLAIM_DESCRIPTION, analysis.CLAIM_DESCRIPTIONS),
     }
-    for database in (sample_pipeline.warehouse_path, sample_pipeline.snapshot_path):
-        with duckdb.connect(str(database), read_only=True) as con:
+    for database in ("latest", "published"):
+        with warehouse_connection(sample_pipeline.settings, published=database == "published") as con:
             for table, (description, columns) in tables.items():
                 comment = con.execute(
                     "select comment from duckdb_tables() where schema_name = 'analytics' and table_name = ?", [table]
@@ -360,14 +360,13 @@ def test_comments_keep_quotes_and_leave_rows_alone(tmp_path):
         con.execute("create schema analytics")
         con.execute("create table analytics.t (a varchar, \"b\" double)")
         con.execute("insert into analytics.t values ('x', 1.5)")
-    before = table_checksums(database)
     with duckdb.connect(str(database)) as con:
         analysis.comment_on(con, "analytics.t", "Korea's table", {"a": "it's a", "b": "plain"})
         assert con.execute("select comment from duckdb_tables() where table_name = 't'").fetchone()[0] == "Korea's table"
         assert dict(con.execute("select column_name, comment from duckdb_columns() where table_name = 't'").fetchall()) == {
             "a": "it's a", "b": "plain"
         }
-    assert table_checksums(database) == before
+        assert con.execute("select * from analytics.t").fetchall() == [("x", 1.5)]
 
 
 def test_column_descriptions_name_every_column():
@@ -386,7 +385,7 @@ def test_column_descriptions_name_every_column():
 
 @pytest.mark.real_data
 def test_results_hold_a_specification_for_each_of_findings_two_to_four(real_warehouse):
-    with duckdb.connect(str(real_warehouse.warehouse_path), read_only=True) as con:
+    with warehouse_connection(real_warehouse.settings) as con:
         findings = dict(
             con.execute(
                 "select s.finding, count(*) from analytics.regression_results r "
@@ -402,15 +401,14 @@ def test_results_hold_a_specification_for_each_of_findings_two_to_four(real_ware
 
 @pytest.mark.real_data
 def test_same_data_gives_the_same_regression_results(real_warehouse):
-    path = real_warehouse.warehouse_path
-    before = table_checksums(path)
+    before = table_checksums(real_warehouse.settings)
     result = dg.materialize(
         [analysis.regression_tables],
-        resources={"warehouse": WarehouseResource(database=str(path))},
+        resources={"warehouse": build_resources(real_warehouse.settings)["warehouse"]},
         selection=[analysis.SPECS_KEY, analysis.RESULTS_KEY],
     )
     assert result.success
-    after = table_checksums(path)
+    after = table_checksums(real_warehouse.settings)
     for table in ("analytics.regression_specs", "analytics.regression_results"):
         assert after[table] == before[table], table
 

@@ -7,11 +7,10 @@ and numpy from the generated inputs, independently of the SQL, and compared exac
 import json
 
 import dagster as dg
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import table_checksums
+from conftest import table_checksums, warehouse_connection
 from indicator_samples import (
     HIGHTECH_EXPORTS,
     IDI_2017,
@@ -54,7 +53,7 @@ def built(tmp_path_factory):
 
 
 def query(settings: Settings, sql: str, params=()) -> pd.DataFrame:
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse_connection(settings) as con:
         return con.execute(sql, list(params)).df()
 
 
@@ -274,7 +273,7 @@ def test_ingest_assets_record_units_keys_and_schema(built):
 
 def test_a_bad_source_fails_only_its_own_asset_and_leaves_its_table_unchanged(built):
     settings, defs, _ = built
-    before = table_checksums(settings.warehouse_path)
+    before = table_checksums(settings)
     wdi = settings.raw_dir / WDI_VALUES.path
     itu = settings.raw_dir / ITU_IDI_2017.path
     good_wdi, good_itu = wdi.read_bytes(), itu.read_bytes()
@@ -297,7 +296,7 @@ def test_a_bad_source_fails_only_its_own_asset_and_leaves_its_table_unchanged(bu
     # The input-output models do not depend on the indicators and are rebuilt; the innovation
     # models, which do, wait for a good file and keep their last tables.
     assert "fct_manufacturing_servitization" in materialized and "fct_innovation_index" not in materialized
-    after = table_checksums(settings.warehouse_path)
+    after = table_checksums(settings)
     for table in ("raw.wdi_indicator_values", "raw.itu_idi_2017", "marts.fct_innovation_index", "marts.claims_ledger"):
         assert after[table] == before[table], table
 
@@ -310,7 +309,7 @@ def test_every_column_of_the_innovation_models_is_documented(built):
         if node["resource_type"] == "model" and "innovation" in node["tags"]
     ]
     assert len(models) > 20
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse_connection(settings) as con:
         for node in models:
             stored = [r[0] for r in con.execute(
                 "select column_name from information_schema.columns where table_schema = ? and table_name = ? "

@@ -3,9 +3,9 @@
 Every figure below is computed by the pipeline from the source files; none is looked up.
 """
 
-import duckdb
 import pandas as pd
 import pytest
+from conftest import warehouse_connection
 
 pytestmark = pytest.mark.real_data
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.real_data
 def warehouse(real_warehouse):
     """The session's warehouse built from the real data mirror (conftest.real_warehouse), read-only
     and closed after each test so that no handle outlives it."""
-    with duckdb.connect(str(real_warehouse.warehouse_path), read_only=True) as con:
+    with warehouse_connection(real_warehouse.settings) as con:
         yield con, real_warehouse.checks
 
 

@@ -12,15 +12,14 @@ the sample run's warehouse.
 """
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pandas as pd
 import pytest
+from conftest import copy_lake, warehouse_connection
 
 MEASURES = {  # column of marts.fct_innovation_index_long -> suffix of the wide mart's column
     "value": "",
@@ -37,7 +36,7 @@ COMMON_VERDICTS = {"reproduced", "not reproduced", "not testable"}
 
 @pytest.fixture(scope="module")
 def warehouse(sample_pipeline):
-    with duckdb.connect(str(sample_pipeline.warehouse_path), read_only=True) as con:
+    with warehouse_connection(sample_pipeline.settings) as con:
         yield con
 
 
@@ -47,16 +46,16 @@ def ledgers_built(sample_pipeline, tmp_path_factory):
     from dagster_project.settings import DBT_PROJECT_DIR
 
     root = tmp_path_factory.mktemp("ledgers")
-    shutil.copy2(sample_pipeline.warehouse_path, root / "warehouse.duckdb")
+    copied = copy_lake(sample_pipeline.settings, root / "warehouse")
     built = subprocess.run(
         [str(Path(sys.executable).parent / "dbt"), "build", "--select", "tag:ledgers", "--profiles-dir", ".",
          "--target-path", str(root / "target"), "--log-path", str(root / "logs")],
-        cwd=DBT_PROJECT_DIR, env={**os.environ, "WAREHOUSE_DIR": str(root)}, capture_output=True, text=True,
+        cwd=DBT_PROJECT_DIR, env={**os.environ, **copied.lake.environment()}, capture_output=True, text=True,
         timeout=600,
     )
     assert built.returncode == 0, built.stdout[-4000:]
     assert "ERROR=0" in built.stdout and "PASS=" in built.stdout
-    with duckdb.connect(str(root / "warehouse.duckdb"), read_only=True) as con:
+    with warehouse_connection(copied) as con:
         yield con
 
 

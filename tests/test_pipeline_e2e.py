@@ -1,10 +1,9 @@
 """The whole pipeline, Dagster and dbt, on small tables generated in the release layout."""
 
 import dagster as dg
-import duckdb
 import numpy as np
 import pytest
-from conftest import run_io_years, table_checksums
+from conftest import run_io_years, table_checksums, warehouse_connection
 from wiod_sample import COUNTRIES, INDUSTRIES, sample_year, write_rdata
 
 from dagster_project.definitions import build_defs
@@ -55,7 +54,7 @@ def test_marts_equal_an_independent_numpy_computation(built):
         "leontief_total": (leontief[np.ix_(business_rows, cols)].sum(axis=0) * weights).sum(),
         "leontief_domestic": (domestic[INDUSTRIES.index(BUSINESS), [INDUSTRIES.index(m) for m in MANUFACTURING]] * weights).sum(),
     }
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse_connection(settings) as con:
         row = con.execute(
             f"select {', '.join(expected)} from marts.fct_manufacturing_servitization "
             "where country_code = 'KOR' and year = 2002 and industry_code = 'MFG' and service_group = 'business'"
@@ -72,7 +71,7 @@ def test_country_industry_facts_carry_output_and_the_value_added_proxy(built):
     settings, _, samples = built
     sample = samples[2001]
     k = position("USA", "c14")
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse_connection(settings) as con:
         gross, inputs, proxy = con.execute(
             "select gross_output_usd_m, intermediate_inputs_usd_m, value_added_proxy_usd_m "
             "from marts.fct_country_industry_year where country_code = 'USA' and year = 2001 and industry_code = 'c14'"
@@ -92,7 +91,7 @@ def test_materializations_record_row_counts_and_previews(built):
 
 def test_a_corrupt_year_fails_with_the_file_name_and_leaves_the_warehouse_unchanged(built):
     settings, defs, _ = built
-    before = table_checksums(settings.warehouse_path)
+    before = table_checksums(settings)
     path = settings.raw_dir / "wiod2013" / "rdata" / "wiot_2002.RData"
     good = path.read_bytes()
     path.write_bytes(good[:1000])
@@ -103,7 +102,7 @@ def test_a_corrupt_year_fails_with_the_file_name_and_leaves_the_warehouse_unchan
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
     assert f"{path}: not a readable RData file" in str(failure.step_failure_data.error)
-    assert table_checksums(settings.warehouse_path) == before
+    assert table_checksums(settings) == before
 
 
 def test_the_code_location_lists_assets_by_warehouse_table_and_group(built):

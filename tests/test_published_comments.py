@@ -1,15 +1,15 @@
-"""Meanings in the analysts' SQL shell: the published snapshot carries table and column comments.
+"""Meanings in the analysts' SQL shell: the published state carries table and column comments.
 
-dbt writes every model's and seed's description as a DuckDB COMMENT (`persist_docs` in
-dbt/dbt_project.yml) and `publish_snapshot` copies the comments into `published.duckdb`.
-The analytics tables, written by Python (assets/analysis.py), set their own comments.
-Every published schema is required to be fully described here.
+dbt writes every model's and seed's description as a COMMENT (`persist_docs` in
+dbt/dbt_project.yml), which the lake's catalog keeps with each snapshot; the analytics
+tables, written by Python (assets/analysis.py), set their own comments. Every published
+schema is required to be fully described here.
 """
 
-import duckdb
 import pytest
+from conftest import warehouse_connection
 
-from dagster_project.publish import PUBLISHED_SCHEMAS, publish_snapshot
+from dagster_project.publish import PUBLISHED_SCHEMAS
 
 DESCRIBED_SCHEMAS = list(PUBLISHED_SCHEMAS)
 
@@ -20,9 +20,11 @@ def _undescribed(con, schemas: list[str]) -> tuple[list[str], list[str]]:
         "where schema_name in (select unnest(?)) and trim(coalesce(comment, '')) = '' order by 1",
         [schemas],
     ).fetchall()
+    # Table columns: DuckLake keeps no comments on a view's columns (views describe themselves).
     columns = con.execute(
-        "select schema_name || '.' || table_name || '.' || column_name from duckdb_columns() "
-        "where schema_name in (select unnest(?)) and not internal and trim(coalesce(comment, '')) = '' "
+        "select c.schema_name || '.' || c.table_name || '.' || c.column_name from duckdb_columns() c "
+        "join duckdb_tables() t using (database_name, schema_name, table_name) "
+        "where c.schema_name in (select unnest(?)) and not c.internal and trim(coalesce(c.comment, '')) = '' "
         "order by 1",
         [schemas],
     ).fetchall()
@@ -44,7 +46,7 @@ def _comments(con, schemas: list[str]) -> dict[tuple[str, str, str], str]:
 
 @pytest.fixture(scope="module")
 def snapshot(sample_pipeline):
-    with duckdb.connect(str(sample_pipeline.snapshot_path), read_only=True) as con:
+    with warehouse_connection(sample_pipeline.settings, published=True) as con:
         yield con
 
 
@@ -63,7 +65,7 @@ def test_every_mart_and_seed_table_and_column_has_a_comment(snapshot):
 
 def test_snapshot_comments_are_the_warehouse_comments(sample_pipeline, snapshot):
     """The copy carries dbt's descriptions verbatim (after doc() rendering), not placeholders."""
-    with duckdb.connect(str(sample_pipeline.warehouse_path), read_only=True) as source:
+    with warehouse_connection(sample_pipeline.settings) as source:
         expected = _comments(source, DESCRIBED_SCHEMAS)
     assert _comments(snapshot, DESCRIBED_SCHEMAS) == expected
     assert "doc(" not in " ".join(expected.values())
@@ -75,27 +77,3 @@ def test_snapshot_comments_are_the_warehouse_comments(sample_pipeline, snapshot)
 def test_snapshot_run_table_is_described(snapshot):
     tables, columns = _undescribed(snapshot, ["meta"])
     assert (tables, columns) == ([], [])
-
-
-def test_publish_copies_awkward_comments(tmp_path):
-    """Quotes, newlines and odd column names survive; uncommented objects stay uncommented."""
-    warehouse = tmp_path / "warehouse.duckdb"
-    note = "It's \"quoted\";\nsecond line -- not a comment $x$"
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute("create schema analytics")
-        con.execute('create table analytics.t (plain integer, "odd ""name""" varchar)')
-        con.execute("insert into analytics.t values (1, 'a')")
-        con.execute(f"comment on table analytics.t is '{note.replace(chr(39), chr(39) * 2)}'")
-        con.execute('comment on column analytics.t."odd ""name""" is \'odd column\'')
-        con.execute("create schema raw")
-        con.execute("create table raw.not_published as select 1 as x")
-        con.execute("comment on table raw.not_published is 'stays behind'")
-    counts = publish_snapshot(warehouse, tmp_path / "published.duckdb", "run-1")
-    assert counts == {"analytics.t": 1}
-    with duckdb.connect(str(tmp_path / "published.duckdb"), read_only=True) as con:
-        assert _comments(con, ["analytics"]) == {
-            ("analytics", "t", ""): note,
-            ("analytics", "t", "plain"): None,
-            ("analytics", "t", 'odd "name"'): "odd column",
-        }
-        assert con.execute("select count(*) from duckdb_tables() where schema_name = 'raw'").fetchone()[0] == 0

@@ -8,18 +8,16 @@ documented settings WAREHOUSE_DIR / RAW_DATA_DIR / DATA_MIRROR pointing at scrat
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import time
 import urllib.request
-from pathlib import Path
 
-import duckdb
 import pytest
+from conftest import copy_lake, warehouse_connection
 
-from dagster_project.settings import PROJECT_ROOT
+from dagster_project.settings import PROJECT_ROOT, Settings
 
 UI_URL = "http://127.0.0.1:3000"  # where the README says `make ui` serves
 
@@ -37,11 +35,9 @@ def make(*args: str, timeout: float = 600, stdin: str | None = None, **settings:
 
 
 @pytest.fixture
-def sample_copy(sample_pipeline, tmp_path) -> Path:
-    """A copy of the good sample run's warehouse folder, so a command may write to it."""
-    target = tmp_path / "warehouse"
-    shutil.copytree(sample_pipeline.settings.warehouse_dir, target, ignore=shutil.ignore_patterns("staging"))
-    return target
+def sample_copy(sample_pipeline, tmp_path) -> Settings:
+    """A copy of the good sample run's lake, so a command may write to it."""
+    return copy_lake(sample_pipeline.settings, tmp_path / "warehouse")
 
 
 def graphql(query: str) -> dict:
@@ -98,7 +94,7 @@ def test_make_sql_opens_the_published_snapshot_read_only(sample_pipeline):
     query = "select count(*) as n from marts.fct_manufacturing_servitization;\n"
     result = make("sql", "--no-print-directory", stdin=f".mode list\n{query}", WAREHOUSE_DIR=str(warehouse_dir))
     assert result.returncode == 0, result.stderr
-    with duckdb.connect(str(warehouse_dir / "published.duckdb"), read_only=True) as con:
+    with warehouse_connection(sample_pipeline.settings, published=True) as con:
         expected = con.execute(query).fetchone()[0]
     assert expected > 0 and result.stdout.split() == ["n", str(expected)]
 
@@ -107,19 +103,20 @@ def test_make_backfill_reruns_a_year_and_everything_downstream(sample_pipeline, 
     """`make backfill YEARS=2010` with DAGSTER_HOME left to its default, as the README gives it."""
     from pipeline_sample import mart_checksums
 
-    before = mart_checksums(sample_copy / "warehouse.duckdb")
-    published = (sample_copy / "published.duckdb").stat().st_mtime_ns
+    before = mart_checksums(sample_copy, published=True)
+    published = sample_copy.lake.published_snapshot()
     result = make(
-        "backfill", "YEARS=2010", RAW_DATA_DIR=str(sample_pipeline.settings.raw_dir), WAREHOUSE_DIR=str(sample_copy)
+        "backfill", "YEARS=2010", RAW_DATA_DIR=str(sample_pipeline.settings.raw_dir),
+        WAREHOUSE_DIR=str(sample_copy.warehouse_dir),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "2010" in result.stdout
-    assert mart_checksums(sample_copy / "warehouse.duckdb") == before  # same raw data, same marts
-    assert (sample_copy / "published.duckdb").stat().st_mtime_ns > published  # and published again
+    assert sample_copy.lake.published_snapshot() > published  # published again
+    assert mart_checksums(sample_copy, published=True) == before  # same raw data, same marts
 
 
 def test_make_docs_builds_the_dbt_site(sample_copy):
-    result = make("docs", WAREHOUSE_DIR=str(sample_copy))
+    result = make("docs", WAREHOUSE_DIR=str(sample_copy.warehouse_dir))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     site = PROJECT_ROOT / "dbt" / "target" / "static_index.html"
     assert "fct_manufacturing_servitization" in site.read_text(encoding="utf-8")

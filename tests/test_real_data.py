@@ -1,14 +1,14 @@
 """Acceptance on the real WIOD 2013 release in the data mirror (../shared/data)."""
 
-import duckdb
 import pytest
+from conftest import warehouse_connection
 
 pytestmark = pytest.mark.real_data
 
 
 @pytest.fixture(scope="module")
 def warehouse(real_warehouse):
-    with duckdb.connect(str(real_warehouse.warehouse_path), read_only=True) as con:
+    with warehouse_connection(real_warehouse.settings) as con:
         yield con, real_warehouse.checks
 
 

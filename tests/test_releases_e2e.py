@@ -8,10 +8,9 @@ test_wiod2016_reader.py); every expected number is recomputed here with numpy.
 """
 
 import dagster as dg
-import duckdb
 import numpy as np
 import pytest
-from conftest import run_io_years
+from conftest import run_io_years, warehouse_connection
 from wiod_sample import (
     WIOD2016_RELEASE_COUNTRIES, sample_icio, sample_wiod2016, sample_year, write_icio_csv, write_rdata,
     write_wiod2016_rdata,
@@ -85,7 +84,7 @@ def expected_mfg(sample, country: str, manufacturing: tuple[str, ...], group: tu
 
 
 def mart_row(settings, classification: str, country: str, year: int, industry: str, group: str) -> tuple:
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse_connection(settings) as con:
         return con.execute(
             f"select {', '.join(MEASURES)} from marts.fct_manufacturing_servitization "
             "where classification = ? and country_code = ? and year = ? and industry_code = ? and service_group = ?",
@@ -119,7 +118,7 @@ def test_oecd_icio_it_services_equal_numpy(built):
 
 def test_every_release_of_a_year_lands_under_its_own_classification(built):
     settings, *_ = built
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse_connection(settings) as con:
         raw = con.execute(
             "select year, classification, count(*) from raw.wiod_gross_output group by all order by 1, 2"
         ).fetchall()
@@ -149,7 +148,7 @@ def test_dbt_tests_pass_on_every_release_including_the_row_balance(built):
 
 def test_technology_levels_of_the_new_classifications_reach_dim_industry(built):
     settings, *_ = built
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse_connection(settings) as con:
         levels = dict(con.execute(
             "select classification || ' ' || industry_code, technology_level from marts.dim_industry "
             "where is_manufacturing and classification in ('wiod2016', 'oecd_icio')"
@@ -167,7 +166,7 @@ def test_a_release_removed_from_the_raw_folder_leaves_the_year(built):
     (settings.raw_dir / "oecd_icio" / "ICIO2021_2011.csv").unlink()
     result = run_io_years(defs, ["2011"])
     assert result.success
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+    with warehouse_connection(settings) as con:
         for table in ("raw.wiod_flows", "raw.wiod_gross_output", "intermediate.leontief_industry_multipliers"):
             left = con.execute(f"select distinct classification from {table} where year = 2011 order by 1").fetchall()
             assert left == [("wiod2013",), ("wiod2016",)], table

@@ -6,6 +6,7 @@ mirror's real indicator files (tests/pipeline_sample.py).
 
 import json
 import os
+import sqlite3
 import signal
 import subprocess
 import sys
@@ -26,26 +27,42 @@ GATED = [
     dg.AssetKey(["published", "analytics_snapshot"]),
 ]
 
+# An analyst querying the published state every 0.2 s: each read opens it afresh (the snapshot
+# of the last publication, read-only) and checks every published count against the counts
+# recorded when it was published.
 READER = r"""
-import json, sys, time, duckdb
-path, stop, out = sys.argv[1:4]
-reads, errors, inconsistent = 0, [], []
+import json, os, sys, time
+from dagster_project.lake import Lake
+catalog, data_path, stop, out = sys.argv[1:5]
+lake = Lake(catalog, data_path)
+reads, errors, inconsistent, snapshots = 0, [], [], set()
 while True:
     try:
-        with duckdb.connect(path, read_only=True) as con:
-            published = dict(con.execute("select table_name, row_count from meta.snapshot_tables").fetchall())
+        with lake.connect(read_only=True) as latest:
+            snapshot = latest.execute("select max(snapshot_id) from meta.publications").fetchone()[0]
+            published = dict(latest.execute(
+                "select table_name, row_count from meta.published_tables where snapshot_id = ?", [snapshot]
+            ).fetchall())
+        with lake.connect(read_only=True, snapshot=snapshot) as con:
             for table in ("marts.fct_manufacturing_servitization", "analytics.regression_results"):
                 actual = con.execute(f"select count(*) from {table}").fetchone()[0]
                 if actual != published[table] or actual == 0:
                     inconsistent.append((table, actual, published[table]))
+        snapshots.add(snapshot)
         reads += 1
     except Exception as exc:
         errors.append(repr(exc))
-    if __import__("os").path.exists(stop):
+    if os.path.exists(stop):
         break
-    time.sleep(0.05)
-json.dump({"reads": reads, "errors": errors, "inconsistent": inconsistent}, open(out, "w"))
+    time.sleep(0.2)
+json.dump({"reads": reads, "errors": errors, "inconsistent": inconsistent, "snapshots": sorted(snapshots)}, open(out, "w"))
 """
+
+
+def lake_snapshots(settings) -> int:
+    """The embedded lake's last snapshot id, read from its SQLite catalog (cheap enough to poll)."""
+    with sqlite3.connect(f"file:{settings.lake.sqlite_file}?mode=ro", uri=True) as catalog:
+        return catalog.execute("select max(snapshot_id) from ducklake_snapshot").fetchone()[0]
 
 
 @pytest.fixture
@@ -55,9 +72,9 @@ def good_run(sample_pipeline):
 
 def test_a_bad_row_stops_the_regressions_report_and_snapshot_and_keeps_the_last_good_ones(good_run, tmp_path):
     root, settings = good_run
-    snapshot = settings.warehouse_dir / "published.duckdb"
     report = settings.warehouse_dir / "reports" / "convergence_findings.html"
-    before_snapshot, before_report = table_checksums(snapshot), report.read_bytes()
+    published = settings.lake.published_snapshot()
+    before_snapshot, before_report = table_checksums(settings, published=True), report.read_bytes()
     path = settings.raw_dir / "wiod2013" / "rdata" / "wiot_2010.RData"
     good = path.read_bytes()
     objects = rdata.read_rda(path)
@@ -76,26 +93,28 @@ def test_a_bad_row_stops_the_regressions_report_and_snapshot_and_keeps_the_last_
         if isinstance(e.event_specific_data, dg.AssetCheckEvaluation) and not e.event_specific_data.passed
     ]
     assert "io_accounting_identities" in failed_checks
-    assert table_checksums(snapshot) == before_snapshot
+    assert settings.lake.published_snapshot() == published
+    assert table_checksums(settings, published=True) == before_snapshot
     assert report.read_bytes() == before_report
 
 
 def test_a_run_killed_mid_write_recovers_to_the_same_marts_while_analysts_keep_reading(good_run, tmp_path):
     """Kill a full run once it is writing, run again: the marts equal the clean run's, and a
-    separate process querying the published snapshot throughout never fails or sees half a run."""
+    separate process querying the published state every 0.2 s throughout never fails or sees half a run."""
     _, settings = good_run
-    expected = mart_checksums(settings.warehouse_path)
+    expected = mart_checksums(settings)
+    published = settings.lake.published_snapshot()
     stop, out = tmp_path / "stop", tmp_path / "reads.json"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(settings.warehouse_dir / "published.duckdb"), str(stop), str(out)]
+        [sys.executable, "-c", READER, settings.catalog, settings.data_path, str(stop), str(out)]
     )
     home = tmp_path / "dagster_home"
+    first = lake_snapshots(settings)
     killed = start_run(settings, home, tmp_path / "killed.log")
-    wal = settings.warehouse_path.with_name(settings.warehouse_path.name + ".wal")
-    # Kill while DuckDB's write-ahead log shows a write under way, or 20 s into the run at the latest
-    # (the ingest and the dbt builds take longer than that on this sample).
+    # Kill once the run has committed writes to the lake (its ingest is under way), or 20 s into
+    # the run at the latest (the ingest and the dbt builds take longer than that on this sample).
     started = time.monotonic()
-    while not wal.exists() and time.monotonic() - started < 20:
+    while lake_snapshots(settings) < first + 3 and time.monotonic() - started < 20:
         assert killed.poll() is None, (tmp_path / "killed.log").read_text()[-3000:]
         time.sleep(0.05)
     assert killed.poll() is None, "the run ended before it could be killed"
@@ -103,7 +122,7 @@ def test_a_run_killed_mid_write_recovers_to_the_same_marts_while_analysts_keep_r
     killed.wait()
     rerun = start_run(settings, home, tmp_path / "rerun.log")
     assert rerun.wait(timeout=900) == 0, (tmp_path / "rerun.log").read_text()[-3000:]
-    # The killed run held the warehouse pool's slot: the rerun found it dead and freed the slot.
+    # The rerun found the killed run's process gone, marked it failed and freed its pool slots.
     assert "is gone; marked failed and its pool slots freed" in (tmp_path / "rerun.log").read_text()
     stop.touch()
     reader.wait(timeout=60)
@@ -111,4 +130,6 @@ def test_a_run_killed_mid_write_recovers_to_the_same_marts_while_analysts_keep_r
     assert reads["errors"] == []
     assert reads["inconsistent"] == []
     assert reads["reads"] > 10
-    assert mart_checksums(settings.warehouse_path) == expected
+    # The reader saw the last good publication, then the rerun's: never anything in between.
+    assert reads["snapshots"][0] == published and reads["snapshots"][-1] == settings.lake.published_snapshot()
+    assert mart_checksums(settings) == expected

@@ -1,7 +1,7 @@
 """A run whose worker process is killed is failed by run monitoring and its pool slot freed.
 
 Issue 17, item 11: a run launched from the UI or the daemon whose run worker is killed kept its
-`duckdb_writer` slot, and every later warehouse step waited for it. Under a live code server,
+`dbt_lake` slot, and every later dbt build waited for it. Under a live code server,
 Dagster's code server fails the run but nothing freed the slot of the ended run; with the code
 server gone too (`dagster dev` killed outright) the run stayed STARTED. On a temporary
 DAGSTER_HOME with dagster_home/dagster.yaml, runs are launched through the instance's run
@@ -30,7 +30,7 @@ from dagster._daemon.monitoring import concurrency as concurrency_daemon
 from dagster._daemon.monitoring.concurrency import execute_concurrency_slots_iteration
 from dagster._daemon.monitoring.run_monitoring import execute_run_monitoring_iteration
 
-from dagster_project.resources import WAREHOUSE_POOL
+from dagster_project.resources import DBT_POOL
 from dagster_project.run_launcher import MAKE_RUN_TAG, WORKER_HOST_TAG, LocalRunLauncher, process_alive
 from dagster_project.settings import PROJECT_ROOT
 
@@ -47,7 +47,7 @@ import time
 import dagster as dg
 
 
-@dg.op(pool={WAREHOUSE_POOL!r})
+@dg.op(pool={DBT_POOL!r})
 def write_warehouse(context):
     time.sleep(float(context.run.tags["hold_seconds"]))
 
@@ -93,11 +93,11 @@ def slot_delay(instance: dg.DagsterInstance) -> float:
 
 
 def slot_holders(instance: dg.DagsterInstance) -> set[str]:
-    return {slot.run_id for slot in instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).claimed_slots}
+    return {slot.run_id for slot in instance.event_log_storage.get_concurrency_info(DBT_POOL).claimed_slots}
 
 
 def waiting_for_slot(instance: dg.DagsterInstance) -> set[str]:
-    return instance.event_log_storage.get_concurrency_info(WAREHOUSE_POOL).pending_run_ids
+    return instance.event_log_storage.get_concurrency_info(DBT_POOL).pending_run_ids
 
 
 def failure_message(instance: dg.DagsterInstance, run_id: str) -> str:
@@ -249,7 +249,7 @@ def processes():
 
 
 def started_run(instance: dg.DagsterInstance, tags: dict[str, str], worker: int | None = None, steps=()) -> str:
-    """A STARTED run holding a `duckdb_writer` slot, with the engine events its processes would have written."""
+    """A STARTED run holding a `dbt_lake` slot, with the engine events its processes would have written."""
     run = create_run_for_test(instance, job_name="warehouse_job", status=STARTED, tags=tags)
     if worker:  # as the code server's run worker does (dagster/_grpc/impl.py)
         message = f"Started process for run (pid: {worker})."
@@ -263,7 +263,7 @@ def started_run(instance: dg.DagsterInstance, tags: dict[str, str], worker: int 
             ),
             run.run_id,
         )
-    instance.event_log_storage.claim_concurrency_slot(WAREHOUSE_POOL, run.run_id, "write_warehouse")
+    instance.event_log_storage.claim_concurrency_slot(DBT_POOL, run.run_id, "write_warehouse")
     return run.run_id
 
 
