@@ -1,6 +1,6 @@
 """The input-output stage as the benchmark measures it, its plain-numpy floor, and pymrio.
 
-The IO stage is the Leontief part of `wiod_tables` for every year, on a DuckDB file here
+The IO stage is the Leontief part of `wiod_tables` for every year, on a scratch lake here
 (the pipeline runs the same `multipliers_frame` over the staged Parquet of each year):
 read Z and x, form A, solve for the Leontief sums the marts need (global and domestic)
 and write them in one transaction. The floor is the textbook computation on matrices
@@ -21,28 +21,32 @@ from dagster_project.io_schema import (
     FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
 )
 from dagster_project.io_table import IoTable
-from dagster_project.resources import WarehouseResource
-from dagster_project.warehouse import replace_year, transaction
+from dagster_project.lake import Lake, transactions
+from dagster_project.warehouse import replace_rows
+
+YEAR = "classification = ? and year = ?"
 
 
-def load_warehouse(folder: Path, tables: list[IoTable]) -> WarehouseResource:
-    """A scratch warehouse holding the raw tables the stage reads."""
-    warehouse = WarehouseResource(database=str(folder / "bench.duckdb"))
-    with warehouse.get_connection() as con, transaction(con):
-        for table in tables:
-            replace_year(con, FLOWS, FLOWS_COLUMNS, table.flows_frame(), table.classification, table.year)
-            replace_year(
-                con, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, table.gross_output_frame(), table.classification, table.year
-            )
-    return warehouse
+def load_warehouse(folder: Path, tables: list[IoTable]) -> Lake:
+    """A scratch lake holding the raw tables the stage reads."""
+    lake = Lake(catalog=f"sqlite:{folder / 'lake' / 'catalog.sqlite'}", data_path=f"{folder / 'lake' / 'data'}/")
+    with lake.connect() as con:
+        for attempt in transactions(con):
+            with attempt:
+                for t in tables:
+                    key = [t.classification, t.year]
+                    replace_rows(con, FLOWS, FLOWS_COLUMNS, t.flows_frame(), YEAR, key)
+                    replace_rows(con, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, t.gross_output_frame(), YEAR, key)
+    return lake
 
 
-def io_stage(warehouse: WarehouseResource, years: list[int], classification: str = "wiod2013") -> None:
-    with warehouse.get_connection() as con:
+def io_stage(lake: Lake, years: list[int], classification: str = "wiod2013") -> None:
+    with lake.connect() as con:
         frames = {year: multipliers_frame(con, year, classification) for year in years}
-        with transaction(con):
-            for year, frame in frames.items():
-                replace_year(con, MULTIPLIERS, MULTIPLIER_COLUMNS, frame, classification, year)
+        for attempt in transactions(con):
+            with attempt:
+                for year, frame in frames.items():
+                    replace_rows(con, MULTIPLIERS, MULTIPLIER_COLUMNS, frame, YEAR, [classification, year])
 
 
 def numpy_floor(tables: list[IoTable]) -> None:

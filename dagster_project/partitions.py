@@ -7,6 +7,7 @@ any release has in the raw folder.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import dagster as dg
@@ -23,3 +24,24 @@ def register_years(instance: dg.DagsterInstance, raw_dir: Path) -> list[str]:
     if new:
         instance.add_dynamic_partitions(io_years.name, new)
     return io_years.get_partition_keys(dynamic_partitions_store=instance)
+
+
+def years_of_run(tags: Mapping[str, str], instance: dg.DagsterInstance) -> list[int] | None:
+    """The input-output years a run re-reads, when it covers only some of them; None when it covers all.
+
+    A run of one year (the landing sensor: `dagster/partition`) or of a range (a backfill:
+    the range tags) names its years; downstream dbt models then rebuild only those years
+    (dbt/macros/in_run_years.sql). A run over every registered year, or one without year
+    tags (e.g. a dbt model materialized on its own), rebuilds every year.
+    """
+    registered = io_years.get_partition_keys(dynamic_partitions_store=instance)
+    if "dagster/partition" in tags:
+        keys = [tags["dagster/partition"]]
+    elif "dagster/asset_partition_range_start" in tags:
+        start, end = tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]
+        if start not in registered or end not in registered:
+            return None
+        keys = registered[registered.index(start) : registered.index(end) + 1]
+    else:
+        return None
+    return None if set(keys) >= set(registered) else sorted(int(key) for key in keys)

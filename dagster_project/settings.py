@@ -3,7 +3,7 @@
 Every entry point (Dagster, dbt, `make` targets, tests) goes through here so that
 `DATA_MIRROR`, `RAW_DATA_DIR`, `WAREHOUSE_DIR` and the lake's `WAREHOUSE_CATALOG` and
 `WAREHOUSE_DATA_PATH` mean the same thing everywhere. dbt reads the lake's settings from
-the environment (see dbt/profiles.yml), so they are exported before any dbt process starts.
+the environment (see dbt/profiles.yml); whatever starts dbt sets them (Settings.export).
 
 The warehouse is a DuckLake (dagster_project/lake.py): by default an embedded SQLite catalog
 and Parquet files under `WAREHOUSE_DIR/lake/`; a team points `WAREHOUSE_CATALOG` at
@@ -14,6 +14,8 @@ machine mounts.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,21 @@ for _var, _value in {
     "GX_ANALYTICS_ENABLED": "false",
 }.items():
     os.environ.setdefault(_var, _value)
+
+
+@contextmanager
+def environment(variables: Mapping[str, str]) -> Iterator[None]:
+    """`variables` set in os.environ inside the block (for a child process started there), the previous values back after it."""
+    previous = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @dataclass(frozen=True)
@@ -71,11 +88,15 @@ class Settings:
         return settings
 
     def export(self) -> None:
-        """Make these settings visible to child processes (dbt), paths absolute."""
+        """Make the folders visible to child processes as absolute paths.
+
+        The lake's settings are not exported: a process that points a child at another
+        WAREHOUSE_DIR must not hand it this lake. dbt gets them from the step that starts it
+        (assets/dbt.py) or from `eval "$(python -m dagster_project.settings)"` (the Makefile).
+        """
         os.environ["DATA_MIRROR"] = str(self.data_mirror)
         os.environ["RAW_DATA_DIR"] = str(self.raw_dir)
         os.environ["WAREHOUSE_DIR"] = str(self.warehouse_dir)
-        os.environ.update(self.lake.environment())
 
 
 if __name__ == "__main__":
@@ -83,7 +104,8 @@ if __name__ == "__main__":
     # Makefile's dbt commands (dbt's profile reads them from the environment).
     import shlex
 
-    Settings.from_env()
-    for name in ("DATA_MIRROR", "RAW_DATA_DIR", "WAREHOUSE_DIR", "WAREHOUSE_CATALOG", "WAREHOUSE_DATA_PATH",
-                 "DUCKDB_EXTENSION_DIR"):
+    settings = Settings.from_env()
+    for name in ("DATA_MIRROR", "RAW_DATA_DIR", "WAREHOUSE_DIR"):
         print(f"export {name}={shlex.quote(os.environ[name])}")
+    for name, value in settings.lake.environment().items():
+        print(f"export {name}={shlex.quote(value)}")

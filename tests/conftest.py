@@ -20,7 +20,9 @@ SHARED_DATA = Path(os.environ.get("DATA_MIRROR") or PROJECT_ROOT.parent / "share
 def pytest_configure(config):
     """dbt assets load from the manifest; build it if `make` has not."""
     if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
-        env = {**os.environ, "WAREHOUSE_DIR": os.environ.get("WAREHOUSE_DIR", str(PROJECT_ROOT / "warehouse"))}
+        warehouse_dir = Path(os.environ.get("WAREHOUSE_DIR") or PROJECT_ROOT / "warehouse")
+        lake = Settings(data_mirror=SHARED_DATA, raw_dir=PROJECT_ROOT / "data" / "raw", warehouse_dir=warehouse_dir).lake
+        env = {**os.environ, **lake.environment()}
         dbt = Path(sys.executable).parent / "dbt"
         subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", "."], cwd=DBT_PROJECT_DIR, env=env, check=True)
 

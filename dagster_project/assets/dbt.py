@@ -4,7 +4,7 @@ Asset keys mirror where analysts find the table (`marts/fct_...` is `marts.fct_.
 sources resolve to the Python assets that fill them, and groups follow the dbt folders.
 """
 
-import os
+import json
 import shutil
 from collections.abc import Mapping
 from typing import Any
@@ -15,7 +15,9 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.project import dbt_project
 from dagster_project.lake import RETRYABLE
+from dagster_project.partitions import years_of_run
 from dagster_project.resources import DBT_POOL, WarehouseResource
+from dagster_project.settings import environment
 from dagster_project.warehouse import table_metadata
 
 
@@ -63,9 +65,16 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
         preview attached. A build that lost a race with another writer of the lake (dbt-duckdb
         cannot re-run a DuckLake transaction itself) is retried as a whole.
         """
-        # dbt's profile reads the lake's settings: point it at the lake this run's resource writes.
-        os.environ.update(warehouse.lake.environment())
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        # A run of some input-output years rebuilds only those years of the year-grained models.
+        years = years_of_run(context.run.tags, context.instance)
+        args = ["build", *(["--vars", json.dumps({"years": years})] if years else [])]
+        if years:
+            context.log.info(f"year-grained models: only the years {', '.join(map(str, years))} (dbt var `years`)")
+        # dbt's profile reads the lake's settings from its environment, which dagster-dbt copies
+        # from this process's when it starts dbt: set them for that moment only, so that this
+        # process (in `make run`, the whole run) keeps no trace of this run's lake.
+        with environment(warehouse.lake.environment()):
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
         with warehouse.get_connection() as con:
             for event in events:

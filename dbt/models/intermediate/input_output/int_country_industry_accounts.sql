@@ -1,3 +1,4 @@
+{{ year_incremental_config() }}
 {#-
   The production account of every country-industry and year: its gross output (from the
   release's output vector), its sales (row sums) and its purchases (column sums). Built on
@@ -12,6 +13,7 @@ with sales as (
         coalesce(sum(value_usd_m) filter (where use_type = 'intermediate'), 0) as intermediate_sales_usd_m,
         coalesce(sum(value_usd_m) filter (where use_type = 'final'), 0) as final_sales_usd_m
     from {{ ref('stg_wiod__flows') }}
+    where {{ in_run_years('year') }}
     group by all
 ),
 
@@ -23,6 +25,7 @@ purchases as (
         industry_code,
         sum(inputs_domestic_usd_m + inputs_imported_usd_m) as intermediate_inputs_usd_m
     from {{ ref('int_industry_inputs_by_supplier') }}
+    where {{ in_run_years('year') }}
     group by all
 )
 
@@ -38,3 +41,4 @@ select
 from {{ ref('stg_wiod__gross_output') }} as output
 left join sales using (classification, year, country_code, industry_code)
 left join purchases using (classification, year, country_code, industry_code)
+where {{ in_run_years('output.year') }}

@@ -1,3 +1,4 @@
+{{ year_incremental_config() }}
 {#-
   Intermediate purchases of each country-industry, by supplying industry and origin
   (domestic or imported). Service-group shares are sums over these rows, so any service
@@ -12,5 +13,5 @@ select
     coalesce(sum(value_usd_m) filter (where is_domestic), 0) as inputs_domestic_usd_m,
     coalesce(sum(value_usd_m) filter (where not is_domestic), 0) as inputs_imported_usd_m
 from {{ ref('stg_wiod__flows') }}
-where use_type = 'intermediate'
+where use_type = 'intermediate' and {{ in_run_years('year') }}
 group by all

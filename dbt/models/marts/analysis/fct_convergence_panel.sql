@@ -1,3 +1,4 @@
+{{ year_incremental_config() }}
 {#-
   The panel the convergence regressions are estimated on: one row per economy (the rest of
   the world excluded), manufacturing industry, year and service group, with last year's
@@ -7,13 +8,14 @@
 with servitization as (
     select *
     from {{ ref('fct_manufacturing_servitization') }}
-    where industry_code <> 'MFG'
+    where industry_code <> 'MFG' and {{ in_run_years('year', lookback=1, lookahead=1) }}
 ),
 
 accounts as (
     select facts.*, industries.broad_sector = 'manufacturing' as is_manufacturing
     from {{ ref('fct_country_industry_year') }} as facts
     inner join {{ ref('dim_industry') }} as industries using (classification, industry_code)
+    where {{ in_run_years('facts.year', lookahead=1) }}
 ),
 
 manufacturing_share as (
@@ -74,3 +76,4 @@ left join {{ ref('stg_wb__income_group_history') }} as income
     on income.country_iso3 = countries.iso3 and income.year = lagged.year
 where not countries.is_rest_of_world
     and lagged.lag_year = lagged.year - 1
+    and {{ in_run_years('lagged.year', lookahead=1) }}

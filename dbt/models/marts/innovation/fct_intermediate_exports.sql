@@ -1,3 +1,4 @@
+{{ year_incremental_config() }}
 {#-
   Exports of intermediate goods of every economy of each input-output release, by partner and
   year: the intermediate use abroad of the economy's agriculture, mining and manufacturing
@@ -16,6 +17,13 @@ economies as (
     select distinct output.classification, output.year, output.country_code, countries.iso3, countries.is_rest_of_world
     from {{ ref('stg_wiod__gross_output') }} as output
     inner join {{ ref('dim_country') }} as countries using (country_code)
+    where {{ in_run_years('output.year', lookback=1, lookahead=1) }}
+),
+
+release_years as (
+    select classification, min(year) as release_first_year, max(year) as release_last_year
+    from {{ ref('stg_wiod__gross_output') }}
+    group by classification
 ),
 
 pairs as (
@@ -50,6 +58,7 @@ flows as (
         on industries.classification = flows.classification
         and industries.industry_code = flows.supplier_industry_code
     where flows.use_type = 'intermediate' and not flows.is_domestic
+        and {{ in_run_years('flows.year', lookback=1, lookahead=1) }}
     group by all
 ),
 
@@ -99,7 +108,10 @@ select
     case when lag(year) over by_pair = year - 1 then
         100 * (intermediate_goods_exports_usd_m / nullif(lag(intermediate_goods_exports_usd_m) over by_pair, 0) - 1)
     end as yoy_growth_pct,
-    min(year) over (partition by classification) as release_first_year,
-    max(year) over (partition by classification) as release_last_year
+    release_years.release_first_year,
+    release_years.release_last_year
 from with_total
+inner join release_years using (classification)
 window by_pair as (partition by classification, exporter_country_code, partner_country_code order by year)
+-- After the windows: the year before the run's years is read for growth, not rewritten.
+qualify {{ in_run_years('year', lookahead=1) }}

@@ -1,3 +1,4 @@
+{{ year_incremental_config() }}
 select
     classification,
     country_code,
@@ -9,3 +10,4 @@ select
     intermediate_sales_usd_m,
     final_sales_usd_m
 from {{ ref('int_country_industry_accounts') }}
+where {{ in_run_years('year') }}

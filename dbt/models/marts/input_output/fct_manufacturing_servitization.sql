@@ -1,3 +1,4 @@
+{{ year_incremental_config() }}
 {#-
   How much each manufacturing industry relies on services: purchased service inputs
   (direct) and the services embodied through the whole supply chain (Leontief), per
@@ -9,7 +10,7 @@ with manufacturing as (
     select accounts.*
     from {{ ref('int_country_industry_accounts') }} as accounts
     inner join {{ ref('industries') }} as industries using (classification, industry_code)
-    where industries.broad_sector = 'manufacturing'
+    where industries.broad_sector = 'manufacturing' and {{ in_run_years('accounts.year') }}
 ),
 
 service_groups as (
@@ -30,6 +31,7 @@ service_inputs as (
     inner join {{ ref('service_groups') }} as members
         on members.classification = inputs.classification
         and members.industry_code = inputs.input_industry_code
+    where {{ in_run_years('inputs.year') }}
     group by all
 ),
 
@@ -48,6 +50,7 @@ multipliers as (
     inner join {{ ref('service_groups') }} as members
         on members.classification = multipliers.classification
         and members.industry_code = multipliers.input_industry_code
+    where {{ in_run_years('multipliers.year') }}
     group by all
 ),
 

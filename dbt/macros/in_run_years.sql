@@ -1,0 +1,29 @@
+{#-
+  Incremental by year. A run that re-reads some input-output years passes them as the dbt
+  var `years` (dagster_project/assets/dbt.py takes them from the run's year partitions); the
+  year-grained models then rebuild only those years' rows (delete+insert on `year`), instead
+  of every year. Without the var (a full refresh, a first build) every year is rebuilt.
+
+  in_run_years(column, lookback, lookahead): a SQL condition on `column`, true for the run's
+  years widened by `lookback` years before and `lookahead` after (a model with a one-year lag
+  reads the year before, and its next year's rows change too); `true` when every year is built.
+-#}
+{% macro in_run_years(column, lookback=0, lookahead=0) -%}
+    {%- set years = var('years', none) -%}
+    {%- if years is none or not is_incremental() -%}
+        true
+    {%- else -%}
+        {%- set widened = [] -%}
+        {%- for year in years -%}
+            {%- for offset in range(-lookback, lookahead + 1) -%}
+                {%- do widened.append(year | int + offset) -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {{ column }} in ({{ widened | unique | sort | join(', ') }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The config of a year-grained model: rows replaced year by year (see in_run_years). -#}
+{% macro year_incremental_config() -%}
+    {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='year', on_schema_change='fail') }}
+{%- endmacro %}
