@@ -2,8 +2,8 @@
 
 import re
 
-import duckdb
 import pytest
+from conftest import warehouse_connection
 
 from dagster_project.settings import PROJECT_ROOT
 
@@ -21,6 +21,6 @@ def test_the_readme_has_at_least_five_queries():
 
 @pytest.mark.parametrize("query", readme_queries(), ids=lambda q: q.splitlines()[0][:60])
 def test_readme_query_returns_rows_from_the_snapshot(real_warehouse, query):
-    with duckdb.connect(str(real_warehouse.snapshot_path), read_only=True) as con:
+    with warehouse_connection(real_warehouse.settings, published=True) as con:
         rows = con.execute(query).fetchall()
     assert rows, f"no rows from:\n{query}"
