@@ -49,8 +49,9 @@ def _check_codes(owner: str, codes: tuple[str, ...] | str | None) -> None:
 @dataclass(frozen=True)
 class RowRange:
     """The range a numeric column keeps on some rows only: those whose `column` holds one of
-    `values` (a tuple, or seed codes: indicator_audit.SEED_CODES). For columns whose unit is given row by
-    row, e.g. a WDI value is a share in [0, 100] only for the indicators that are shares."""
+    `values` (a tuple, or seed codes: indicator_audit.SEED_CODES). For columns whose unit is
+    given row by row, e.g. a WDI value is a share in [0, 100] only for the indicators that are
+    shares."""
 
     column: str
     values: tuple[str, ...] | str
@@ -73,8 +74,8 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     row_ranges: tuple[RowRange, ...] = ()
-    # The values the models downstream know: a tuple of values, or seed codes (indicator_audit.SEED_CODES).
-    # Checked by the audit of the staged table (quality/indicator_audit.py) before the raw
+    # The values the models downstream know: a tuple of values, or seed codes
+    # (indicator_audit.SEED_CODES). Checked by the audit of the staged table before the raw
     # table is replaced, so a code the seeds lack never reaches the warehouse.
     known_values: tuple[str, ...] | str | None = None
 
@@ -82,7 +83,7 @@ class Column:
         if self.sql_type not in _SQL_TYPES:
             raise ValueError(f"column {self.name}: type {self.sql_type} is not one of {_SQL_TYPES}")
         _check_codes(f"column {self.name}: known_values", self.known_values)
-        if (self.min_value is not None or self.max_value is not None or self.row_ranges) and self.sql_type == "VARCHAR":
+        if self.has_range and self.sql_type == "VARCHAR":
             raise ValueError(f"column {self.name}: a range is declared on a VARCHAR column")
 
     @property

@@ -9,7 +9,8 @@ table is replaced, because the dbt tests downstream only run once it has been:
   drop economies, and a person should judge, not the pipeline;
 - unique_key: each key once; a repeated key would be counted twice by every join and sum;
 - value_ranges: every value in its column's declared range; a value outside is a unit or
-  sign error (a share as a fraction, thousands for millions) that would skew ranks and scores;
+  sign error (a percent share in per mille, a rank of 0, a negative GDP) that would skew the
+  ranks and scores downstream;
 - known_values: every code is one the models know (a seed's codes or a declared list); an
   unknown code passes the reader and then fails the dbt tests after the table is written.
 
