@@ -1,11 +1,14 @@
 """Readers of the indicator sources behind the innovation marts: World Bank, ITU, PATSTAT, NCSES, KITA.
 
 Every file of the data mirror that the innovation domain uses is declared here once, as a
-`Source`: where it lives under the raw folder, the raw table it becomes, the type, meaning and
-unit of each column, and its key. `read_source` turns one file into a typed frame or raises
-`SourceFileError` with a message naming the file, the line and the column and what was
-expected (a missing or renamed column, a non-numeric cell, a duplicate key, an empty file,
-bytes that are not UTF-8 ...), before anything is written to the warehouse.
+`Source`: where it lives under the raw folder, the raw table it becomes, the type, meaning,
+unit and range of each column, its key, and the fewest rows a complete file has.
+`stage_source` turns one file into a typed frame or raises `SourceFileError` with a message
+naming the file, the line and the column and what was expected (a missing or renamed column,
+a non-numeric cell, an empty file, bytes that are not UTF-8 ...). What the declarations
+promise about the content (row count, unique key, value ranges, known codes) is checked on
+that frame by the audit (quality/indicator_audit.py), reported as the ingest asset's checks;
+`read_source` is both steps, for callers that want a valid table or an error.
 
 Files are parsed with the standard `csv` module (quoted fields may span lines, as in the WDI
 indicator descriptions) so that every problem can be reported with its line number.
@@ -23,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dagster_project.quality.indicator_audit import SEED_CODES, audit_source, blocking_failures
+
 RAW_SCHEMA = "raw"
 # Dagster tag (dbt-style: key = domain, value "") shared with the dbt models of the domain.
 DOMAIN = "innovation"
@@ -36,6 +41,27 @@ class SourceFileError(ValueError):
     """A source file is missing, unreadable, or not in the layout its `Source` declares."""
 
 
+def _check_codes(owner: str, codes: tuple[str, ...] | str | None) -> None:
+    if isinstance(codes, str) and not SEED_CODES.fullmatch(codes):
+        raise ValueError(f"{owner}: {codes!r} is not '<seed>.<column>' or '<seed>.<column>[<flag>]'")
+
+
+@dataclass(frozen=True)
+class RowRange:
+    """The range a numeric column keeps on some rows only: those whose `column` holds one of
+    `values` (a tuple, or seed codes: indicator_audit.SEED_CODES). For columns whose unit is
+    given row by row, e.g. a WDI value is a share in [0, 100] only for the indicators that are
+    shares."""
+
+    column: str
+    values: tuple[str, ...] | str
+    min_value: float | None = None
+    max_value: float | None = None
+
+    def __post_init__(self) -> None:
+        _check_codes(f"range on rows by {self.column}", self.values)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a source file, stored under the same name in the raw table."""
@@ -44,18 +70,33 @@ class Column:
     sql_type: str
     description: str
     nullable: bool = False
+    # The range of every value (NULLs aside), and ranges that hold on some rows only.
     min_value: float | None = None
     max_value: float | None = None
-    # The values the models downstream know: a tuple of values, or "<seed>.<column>" for the
-    # codes of a dbt seed. Checked by the audit of the staged table (quality/indicator_audit.py)
-    # before the raw table is replaced, so a code the seeds lack never reaches the warehouse.
+    row_ranges: tuple[RowRange, ...] = ()
+    # The values the models downstream know: a tuple of values, or seed codes
+    # (indicator_audit.SEED_CODES). Checked by the audit of the staged table before the raw
+    # table is replaced, so a code the seeds lack never reaches the warehouse.
     known_values: tuple[str, ...] | str | None = None
 
     def __post_init__(self) -> None:
         if self.sql_type not in _SQL_TYPES:
             raise ValueError(f"column {self.name}: type {self.sql_type} is not one of {_SQL_TYPES}")
-        if isinstance(self.known_values, str) and self.known_values.count(".") != 1:
-            raise ValueError(f"column {self.name}: known_values {self.known_values!r} is not '<seed>.<column>'")
+        _check_codes(f"column {self.name}: known_values", self.known_values)
+        if self.has_range and self.sql_type == "VARCHAR":
+            raise ValueError(f"column {self.name}: a range is declared on a VARCHAR column")
+
+    @property
+    def has_range(self) -> bool:
+        return self.min_value is not None or self.max_value is not None or bool(self.row_ranges)
+
+
+@dataclass(frozen=True)
+class RowFloor:
+    """The fewest data rows a complete file of the source has, and why that many."""
+
+    rows: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -70,6 +111,7 @@ class Source:
     units: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    min_rows: RowFloor
     # Cells read as NULL; "" always, plus any marker the source uses for "not available".
     null_markers: frozenset[str] = frozenset({""})
     # The World Bank CLASS sheet separates economies from aggregates by an all-empty row.
@@ -80,6 +122,9 @@ class Source:
         unknown = set(self.key) - set(names)
         if unknown:
             raise ValueError(f"{self.table}: key column(s) {sorted(unknown)} are not declared columns")
+        selectors = {r.column for c in self.columns for r in c.row_ranges} - set(names)
+        if selectors:
+            raise ValueError(f"{self.table}: row ranges select rows by undeclared column(s) {sorted(selectors)}")
 
     @property
     def qualified_table(self) -> str:
@@ -109,12 +154,25 @@ class SourceTable:
     source: Source
     path: Path
     frame: pd.DataFrame
+    lines: tuple[int, ...]  # the line of the file each row of `frame` starts on
     sha256: str
     ignored_columns: tuple[str, ...]  # in the file but not declared, so not loaded
 
 
 def read_source(raw_dir: Path, source: Source) -> SourceTable:
-    """The file of `source` under `raw_dir`, with the declared columns and types.
+    """The file of `source` under `raw_dir`, typed, having passed every blocking check of the audit.
+
+    Raises SourceFileError naming the file, and the line, key and column where it applies.
+    """
+    table = stage_source(raw_dir, source)
+    failed = blocking_failures(audit_source(table))
+    if failed:
+        raise SourceFileError(failed)
+    return table
+
+
+def stage_source(raw_dir: Path, source: Source) -> SourceTable:
+    """The file of `source` under `raw_dir`, with the declared columns and types, unaudited.
 
     Raises SourceFileError naming the file, and the line and column where it applies.
     """
@@ -127,12 +185,12 @@ def read_source(raw_dir: Path, source: Source) -> SourceTable:
             for column in source.columns
         }
     )
-    _check_key(path, source, frame, lines)
     declared = {c.name for c in source.columns}
     return SourceTable(
         source=source,
         path=path,
         frame=frame,
+        lines=tuple(lines),
         sha256=hashlib.sha256(data).hexdigest(),
         ignored_columns=tuple(name for name in header if name not in declared),
     )
@@ -228,46 +286,13 @@ def _typed(path: Path, column: Column, cells: list[str], lines: list[int], sourc
             if not _INTEGER.fullmatch(text) or not low <= int(text) <= high:
                 raise SourceFileError(f"{where}: {cell!r} is not a whole number (expected {column.sql_type})")
             number = int(text)
-        if (column.min_value is not None and number < column.min_value) or (
-            column.max_value is not None and number > column.max_value
-        ):
-            raise SourceFileError(
-                f"{where}: {cell!r} is outside the range [{_bound(column.min_value)}, {_bound(column.max_value)}] "
-                f"this column allows"
-            )
         values.append(number)
     dtype = {"VARCHAR": "object", "DOUBLE": "Float64"}.get(column.sql_type, "Int64")
     return pd.Series(values, dtype=dtype, name=column.name)
 
 
-def _check_key(path: Path, source: Source, frame: pd.DataFrame, lines: list[int]) -> None:
-    """The first repeated key and the first two lines holding it; one hash pass, linear in the rows."""
-    key = list(source.key)
-    repeat = frame.duplicated(subset=key, keep="first").to_numpy().nonzero()[0]
-    if not len(repeat):
-        return
-    group = frame.groupby(key, dropna=False, sort=False).ngroup().to_numpy()
-    same = (group == group[repeat[0]]).nonzero()[0][:2]
-    key_values = frame.loc[same[0], key]
-    where = ", ".join(f"{name}={_show(value)}" for name, value in key_values.items())
-    raise SourceFileError(
-        f"{path}: lines {' and '.join(str(lines[i]) for i in same)} repeat the key ({where}); "
-        f"each ({', '.join(source.key)}) must appear once"
-    )
-
-
 def _names(source: Source) -> str:
     return ", ".join(c.name for c in source.columns)
-
-
-def _bound(value: float | None) -> str:
-    return "-inf" if value is None else f"{value:g}"
-
-
-def _show(value: object) -> str:
-    if value is None or value is pd.NA:
-        return "NULL"
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -300,8 +325,19 @@ _KTI_COLUMNS = (
     ),
     Column("region", "VARCHAR", "Leaf of region_path: country, economy or region as NCSES writes it."),
     YEAR,
-    Column("value", "DOUBLE", "Value in the table's units; empty on heading rows (e.g. 'Exports').", nullable=True),
+    Column(
+        "value", "DOUBLE", "Value in the table's units (US dollars); empty on heading rows (e.g. 'Exports').",
+        nullable=True, min_value=0,
+    ),
     _NCSES_FLAG,
+)
+
+# WDI levels that cannot be negative (US dollars, people, counts). Not every current-US$
+# indicator: royalty payments and receipts and net FDI inflows are balance-of-payments flows,
+# negative in the real data (e.g. BX.KLT.DINV.CD.WD of -359 billion).
+WDI_NON_NEGATIVE_LEVELS = (
+    "NY.GDP.MKTP.CD", "NY.GDP.PCAP.CD", "NY.GDP.PCAP.PP.CD", "NY.GNP.PCAP.CD", "TX.VAL.MRCH.CD.WT", "TX.VAL.TECH.CD",
+    "IP.PAT.RESD", "IP.PAT.NRES", "IP.JRN.ARTC.SC", "SP.POP.TOTL",
 )
 
 WDI_VALUES = Source(
@@ -329,9 +365,19 @@ WDI_VALUES = Source(
             known_values="wdi_indicator_units.indicator_code",
         ),
         YEAR,
-        Column("value", "DOUBLE", "Indicator value, in the indicator's unit (see wdi_indicator_units)."),
+        Column(
+            "value", "DOUBLE", "Indicator value, in the indicator's unit (see wdi_indicator_units).",
+            row_ranges=(
+                RowRange("indicator_code", "wdi_indicator_units.indicator_code[is_bounded_share]", 0, 100),
+                RowRange("indicator_code", WDI_NON_NEGATIVE_LEVELS, min_value=0),
+            ),
+        ),
     ),
     key=("country_code", "indicator_code", "year"),
+    min_rows=RowFloor(
+        96_590, "the May 2025 extract: 30 indicators of 215 economies, 2003-2023, empty cells "
+        "dropped",
+    ),
 )
 
 WDI_INDICATORS = Source(
@@ -350,6 +396,7 @@ WDI_INDICATORS = Source(
         Column("description", "VARCHAR", "World Bank definition of the indicator.", nullable=True),
     ),
     key=("indicator_code",),
+    min_rows=RowFloor(30, "the 30 indicators of the extract"),
 )
 
 WDI_COUNTRIES = Source(
@@ -365,6 +412,7 @@ WDI_COUNTRIES = Source(
         Column("region", "VARCHAR", "UN M49 sub-region (e.g. Eastern Asia).", nullable=True),
     ),
     key=("country_code",),
+    min_rows=RowFloor(248, "the 248 economies and territories of the UN M49 list"),
 )
 
 WDI_MANUFACTURING_VINTAGE_2013 = Source(
@@ -390,6 +438,10 @@ WDI_MANUFACTURING_VINTAGE_2013 = Source(
         Column("value", "DOUBLE", "Manufacturing value added, percent of GDP.", min_value=0, max_value=100),
     ),
     key=("country_code", "indicator_code", "year"),
+    min_rows=RowFloor(
+        6_918, "every non-empty economy-year of the December 2013 release: 218 economies and "
+        "aggregates, 1960-2012",
+    ),
 )
 
 WB_INCOME_GROUP_HISTORY = Source(
@@ -420,6 +472,10 @@ WB_INCOME_GROUP_HISTORY = Source(
         Column("income_group", "VARCHAR", "Low / Lower middle / Upper middle / High income."),
     ),
     key=("country_code", "wb_fiscal_year"),
+    min_rows=RowFloor(
+        7_222, "OGHIST FY1989-FY2023: 223 economies over 35 fiscal years, unclassified years "
+        "('..') dropped",
+    ),
 )
 
 WB_COUNTRY_CLASSIFICATION = Source(
@@ -442,6 +498,7 @@ WB_COUNTRY_CLASSIFICATION = Source(
         Column("other_emu_hipc", "VARCHAR", "EMU or HIPC membership, if any.", nullable=True),
     ),
     key=("country_code",),
+    min_rows=RowFloor(264, "the 218 economies and 46 aggregates of the July 2022 CLASS list"),
     skip_blank_rows=True,  # the all-empty row between economies and aggregates
 )
 
@@ -465,6 +522,7 @@ ITU_IDI_2017 = Source(
         Column("idi_2017", "DOUBLE", "ICT Development Index 2017, 0-10.", min_value=0, max_value=10),
     ),
     key=("iso3",),
+    min_rows=RowFloor(176, "the 176 economies ITU ranked in 2017"),
 )
 
 PATSTAT_PCT = Source(
@@ -494,6 +552,10 @@ PATSTAT_PCT = Source(
         Column("pct_patent_count", "INTEGER", "PCT applications mapped to the technology level.", min_value=0),
     ),
     key=("country_iso3", "tech_level", "year"),
+    min_rows=RowFloor(
+        3_351, "every inventor country, technology level and filing year 2000-2015 with an "
+        "application: 146 countries",
+    ),
 )
 
 NCSES_PATENT_FAMILIES = Source(
@@ -517,6 +579,10 @@ NCSES_PATENT_FAMILIES = Source(
         _NCSES_FLAG,
     ),
     key=("table_id", "wipo_field", "region_path", "year"),
+    min_rows=RowFloor(
+        42_550, "37 SEI 2022 tables (all fields, 35 WIPO fields, unassigned) of 50 regions and "
+        "economies, 1998-2020",
+    ),
 )
 
 NCSES_PCT_APPLICATIONS = Source(
@@ -538,6 +604,7 @@ NCSES_PCT_APPLICATIONS = Source(
         _NCSES_FLAG,
     ),
     key=("table_id", "tech_area", "region_path", "year"),
+    min_rows=RowFloor(17_871, "6 SEI 2024 tables (all areas and 5 WIPO areas) of 142 locations, 2000-2022"),
 )
 
 NCSES_KTI = Source(
@@ -553,6 +620,7 @@ NCSES_KTI = Source(
     units="value: millions of current US dollars (as the tables state; checked against each other).",
     columns=_KTI_COLUMNS,
     key=("table_id", "region_path", "year"),
+    min_rows=RowFloor(10_206, "9 NCSES tables of value added and trade of 160 region rows, 2002-2019"),
 )
 
 NCSES_KTI_TRADE_SELECT = Source(
@@ -571,6 +639,10 @@ NCSES_KTI_TRADE_SELECT = Source(
     ),
     columns=_KTI_COLUMNS,
     key=("table_id", "region_path", "year"),
+    min_rows=RowFloor(
+        1_054, "table 6234: exports and imports of 62 region rows, 2002-2018 (heading rows "
+        "included)",
+    ),
 )
 
 OECD_RD_INTENSITY = Source(
@@ -591,6 +663,7 @@ OECD_RD_INTENSITY = Source(
         Column("rd_intensity_pct", "DOUBLE", "R&D intensity, percent of value added.", min_value=0, max_value=100),
     ),
     key=("isic_rev4_code",),
+    min_rows=RowFloor(44, "the 44 ISIC rev.4 industries of the OECD taxonomy (table 10955)"),
 )
 
 NCSES_GERD_GDP = Source(
@@ -609,9 +682,16 @@ NCSES_GERD_GDP = Source(
         Column("measure", "VARCHAR", "GERD, GDP, GERD-to-GDP ratio (%) or Longer-term growth rates (CAGR)."),
         Column("period_or_sub", "VARCHAR", "Year (1990, 2000, 2010, 2021a) or, for CAGR rows, the measure (GERD, GDP)."),
         Column("period", "VARCHAR", "CAGR period (e.g. 2000–10); empty on level rows.", nullable=True),
-        Column("value", "DOUBLE", "Value in the unit of its measure; NA in the source is NULL.", nullable=True),
+        Column(
+            "value", "DOUBLE", "Value in the unit of its measure; NA in the source is NULL.", nullable=True,
+            row_ranges=(
+                RowRange("measure", ("GERD", "GDP"), min_value=0),
+                RowRange("measure", ("GERD-to-GDP ratio (%)",), 0, 100),
+            ),
+        ),
     ),
     key=("country", "measure", "period_or_sub", "period"),
+    min_rows=RowFloor(270, "table 10937: 15 economies, levels in 4 years and growth rates over 3 periods"),
     null_markers=frozenset({"", "NA"}),
 )
 
@@ -635,7 +715,10 @@ KITA_PUBLISHED = Source(
         Column("metric", "VARCHAR", "What the figure measures, e.g. world_rank_rd_expenditure_pct_gdp."),
         Column("period_start", "SMALLINT", "First year the figure covers; empty for ranks.", nullable=True, min_value=1900, max_value=2100),
         Column("period_end", "SMALLINT", "Last year the figure covers; empty for ranks.", nullable=True, min_value=1900, max_value=2100),
-        Column("value", "DOUBLE", "Published value, in unit."),
+        Column(
+            "value", "DOUBLE", "Published value, in unit.",
+            row_ranges=(RowRange("unit", ("rank",), min_value=1), RowRange("unit", ("firms",), min_value=0)),
+        ),
         Column(
             "unit", "VARCHAR", "rank, firms, percent or percentage_points.",
             known_values=("rank", "firms", "percent", "percentage_points"),
@@ -644,6 +727,7 @@ KITA_PUBLISHED = Source(
         Column("source_note", "VARCHAR", "Who published it and how it was quoted.", nullable=True),
     ),
     key=("figure_id",),
+    min_rows=RowFloor(40, "every figure transcribed, each one claimed by the seed innovation_claims"),
 )
 
 SOURCES: tuple[Source, ...] = (

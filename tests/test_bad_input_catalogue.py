@@ -99,9 +99,31 @@ def test_non_numeric_cell(pipeline):
 
 def test_duplicate_key_rows(pipeline):
     settings, defs, replace = pipeline
+    lines = (settings.raw_dir / WDI).read_text(encoding="utf-8").splitlines()
     replace(WDI, csv_with(settings, WDI, lambda lines: [*lines, lines[1]]))
-    message = source_failure(defs, WDI_KEY)
-    assert f"{settings.raw_dir / WDI}: lines 2 and" in message and "repeat the key" in message
+    country, code, year, _ = lines[1].split(",")
+    assert (
+        f"{settings.raw_dir / WDI}: lines 2 and {len(lines) + 1} repeat the key (country_code='{country}', "
+        f"indicator_code='{code}', year={year}); each (country_code, indicator_code, year) must appear once; "
+        "nothing was written and raw.wdi_indicator_values is unchanged"
+    ) in source_failure(defs, WDI_KEY)
+
+
+def test_a_value_outside_its_range_fails_its_check_and_writes_nothing(pipeline):
+    settings, defs, replace = pipeline
+    replace(ITU, csv_with(settings, ITU, lambda lines: [lines[0], lines[1].replace("8.98", "89.8"), *lines[2:]]))
+    result = defs.resolve_job_def("refresh_all").execute_in_process(
+        asset_selection=[ITU_KEY], instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    expected = f"{settings.raw_dir / ITU}: column idi_2017: 1 value(s) outside [0, 10], first on line 2 (iso3='ISL'): 89.8"
+    checks = {e.check_name: (e.passed, e.description) for e in result.get_asset_check_evaluations()}
+    assert checks == {
+        "row_count": (True, "176 data rows (at least 176 expected)"),
+        "unique_key": (True, "each (iso3) appears once"),
+        "value_ranges": (False, expected),
+    }
+    (failure,) = [str(e.step_failure_data.error) for e in result.all_events if e.is_step_failure]
+    assert f"{expected}; nothing was written and raw.itu_idi_2017 is unchanged" in failure
 
 
 def test_an_indicator_code_the_seeds_lack_fails_its_check_and_writes_nothing(pipeline):

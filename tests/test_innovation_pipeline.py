@@ -99,7 +99,7 @@ def expected_index(reference_year: int) -> pd.DataFrame:
     table["composite_mean_rank"] = table[[f"{c}_rank" for c in INDEX_COMPONENTS]].mean(axis=1)
     table["composite_minmax_rank"] = table["composite_minmax"].rank(ascending=False, method="min")
     table["composite_zscore_rank"] = table["composite_zscore"].rank(ascending=False, method="min")
-    table["composite_mean_rank_rank"] = table["composite_mean_rank"].rank(ascending=True, method="min")
+    table["composite_rank_of_mean_rank"] = table["composite_mean_rank"].rank(ascending=True, method="min")
     return table
 
 

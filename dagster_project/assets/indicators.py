@@ -3,9 +3,11 @@
 Each file is its own asset, so a missing or malformed file fails only its own asset (with
 the file, line and column in the error) while the other sources of the same run still
 materialize. Stage, audit, then write, as for the input-output years: the file is read and
-typed (the reader), its coded columns are audited against the seeds (the blocking check
-`known_values`, quality/indicator_audit.py), and only then is the warehouse opened and the
-table swapped in one transaction. A failed read or audit never touches the stored table.
+typed (the reader), audited against what its `Source` declares (quality/indicator_audit.py:
+row count, unique key, value ranges, known codes, each an asset check of this asset), and
+only if every blocking check passed is the warehouse opened and the table swapped in one
+transaction. A failed read or blocking check never touches the stored table; the row count
+only warns.
 """
 
 import dagster as dg
@@ -14,8 +16,8 @@ import pandas as pd
 
 from dagster_project import indicator_sources
 from dagster_project.indicator_sources import Source, SourceFileError
-from dagster_project.quality.indicator_audit import audit_known_values
 from dagster_project.lake import transactions
+from dagster_project.quality.indicator_audit import audit_source, blocking_failures, declared_checks
 from dagster_project.resources import RawFilesResource, WarehouseResource
 from dagster_project.warehouse import column_schema, replace_rows, table_metadata
 
@@ -24,18 +26,11 @@ def build_indicator_assets() -> list[dg.AssetsDefinition]:
     return [_ingest_asset(source) for source in indicator_sources.SOURCES]
 
 
-KNOWN_VALUES_CHECK = "known_values"
-
-
 def _ingest_asset(source: Source) -> dg.AssetsDefinition:
-    coded = [c.name for c in source.columns if c.known_values is not None]
     checks = [
-        dg.AssetCheckSpec(
-            KNOWN_VALUES_CHECK, asset=source.asset_key, blocking=True,
-            description=f"Every value of {', '.join(coded)} is one the models know (a seed's codes or the "
-            "declared list), checked on the file before the table is replaced.",
-        )
-    ] if coded else []
+        dg.AssetCheckSpec(check.name, asset=source.asset_key, blocking=check.blocking, description=check.description)
+        for check in declared_checks(source)
+    ]
 
     @dg.asset(
         key=source.asset_key,
@@ -55,7 +50,7 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
     )
     def ingest(context: dg.AssetExecutionContext, raw_files: RawFilesResource, warehouse: WarehouseResource):
         try:
-            table = indicator_sources.read_source(raw_files.path, source)
+            table = indicator_sources.stage_source(raw_files.path, source)
         except SourceFileError as exc:
             raise dg.Failure(
                 description=str(exc),
@@ -64,19 +59,25 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
             ) from exc
         if table.ignored_columns:
             context.log.warning(f"{table.path}: column(s) not declared, not loaded: {', '.join(table.ignored_columns)}")
-        if checks:
-            audit = audit_known_values(table)
+        outcomes = audit_source(table)
+        for outcome in outcomes:
             yield dg.AssetCheckResult(
-                check_name=KNOWN_VALUES_CHECK, passed=audit.passed, description=audit.description,
-                metadata={"unknown_values": dg.MetadataValue.json({k: list(v) for k, v in audit.unknown.items()})},
+                check_name=outcome.check.name, passed=outcome.finding.passed,
+                severity=dg.AssetCheckSeverity.ERROR if outcome.check.blocking else dg.AssetCheckSeverity.WARN,
+                description=outcome.finding.description,
+                metadata={name: dg.MetadataValue.json(value) if isinstance(value, dict) else value
+                          for name, value in outcome.finding.metadata.items()},
             )
-            if not audit.passed:
-                raise dg.Failure(
-                    description=f"{table.path}: {audit.description}; nothing was written and "
-                    f"{source.qualified_table} is unchanged",
-                    metadata={"source_file": str(table.path), "table": source.qualified_table},
-                    allow_retries=False,
-                )
+        failed = blocking_failures(outcomes)
+        if failed:
+            raise dg.Failure(
+                description=f"{failed}; nothing was written and {source.qualified_table} is unchanged",
+                metadata={"source_file": str(table.path), "table": source.qualified_table},
+                allow_retries=False,
+            )
+        for outcome in outcomes:
+            if not outcome.finding.passed:
+                context.log.warning(f"{outcome.check.name}: {outcome.finding.description}")
         with warehouse.get_connection() as con:
             for attempt in transactions(con):
                 with attempt:

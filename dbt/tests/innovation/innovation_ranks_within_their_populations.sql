@@ -17,5 +17,5 @@ where false
     {%- endfor %}
     or composite_minmax_rank > comparison_set_size
     or composite_zscore_rank > comparison_set_size
-    or composite_mean_rank_rank > comparison_set_size
-    or (composite_mean_rank_rank is not null) <> in_comparison_set
+    or composite_rank_of_mean_rank > comparison_set_size
+    or (composite_rank_of_mean_rank is not null) <> in_comparison_set

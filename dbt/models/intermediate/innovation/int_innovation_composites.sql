@@ -38,5 +38,5 @@ select
         partition by comparison_set, reference_year, composite_zscore is null order by composite_zscore desc
     ) end as composite_zscore_rank,
     composite_mean_rank,
-    rank() over (partition by comparison_set, reference_year order by composite_mean_rank) as composite_mean_rank_rank
+    rank() over (partition by comparison_set, reference_year order by composite_mean_rank) as composite_rank_of_mean_rank
 from composites

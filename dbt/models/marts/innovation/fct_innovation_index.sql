@@ -71,7 +71,7 @@ select
     composites.composite_zscore,
     composites.composite_zscore_rank,
     composites.composite_mean_rank,
-    composites.composite_mean_rank_rank
+    composites.composite_rank_of_mean_rank
 from by_economy
 left join members using (reference_year, country_iso3)
 left join composites using (reference_year, country_iso3)
