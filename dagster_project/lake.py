@@ -28,6 +28,7 @@ fails offline) and unsigned extensions stay refused.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shlex
 import time
@@ -146,6 +147,20 @@ class Lake:
             f"from the raw files: move it aside and rebuild with `mv {damaged} {damaged}.unreadable && make run`"
         )
 
+    def shared_connection(self) -> duckdb.DuckDBPyConnection:
+        """A connection of its own (a cursor: its own transactions) on this process's one attach of the lake.
+
+        Attaching verifies the signed extensions and reads the catalog, about a second each
+        time (measured); the pipeline's steps open the lake often, so a process attaches
+        once and every later connection shares that attach. A forked process attaches anew.
+        """
+        key = (os.getpid(), self)
+        if key not in _SHARED:
+            _SHARED[key] = self.connect()
+        cursor = _SHARED[key].cursor()
+        cursor.execute(f"USE {ALIAS}")  # the default catalog is a setting of each connection
+        return cursor
+
     def published_connection(self) -> duckdb.DuckDBPyConnection:
         """The analysts' view: the last published snapshot, read-only (LakeUnavailable if none yet)."""
         snapshot = self.published_snapshot()
@@ -159,6 +174,10 @@ class Lake:
     def published_snapshot(self) -> int | None:
         with self.connect(read_only=True) as con:
             return published_snapshot(con)
+
+
+# This process's attach of each lake (see Lake.shared_connection), by process id and lake.
+_SHARED: dict[tuple[int, Lake], duckdb.DuckDBPyConnection] = {}
 
 
 class _Attempt:

@@ -76,7 +76,8 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        con = self.lake.connect()
+        """A connection of its own on the process's shared attach of the lake (Lake.shared_connection)."""
+        con = self.lake.shared_connection()
         try:
             yield con
         finally:

@@ -54,11 +54,12 @@ def test_a_changed_year_rewrites_its_years_only_and_equals_a_full_rebuild(sample
     settings = Settings(data_mirror=copied.data_mirror, raw_dir=raw, warehouse_dir=copied.warehouse_dir)
     before = by_year(settings)
 
-    (result,) = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), years=["2010"], report=lambda _: None)
+    instance = dg.DagsterInstance.ephemeral()
+    (result,) = materialize_all(build_defs(settings), instance, years=["2010"], report=lambda _: None)
     assert result.success
     dbt_logs = [
-        e.message for e in result.all_events
-        if e.step_key == "input_output_dbt_models" and e.message and "dbt var `years`" in e.message
+        entry.user_message for entry in instance.all_logs(result.run_id)
+        if entry.step_key == "input_output_dbt_models" and "dbt var `years`" in entry.user_message
     ]
     assert dbt_logs == ["year-grained models: only the years 2010 (dbt var `years`)"]
 
