@@ -15,7 +15,7 @@ import time
 import dagster as dg
 import pytest
 import rdata
-from conftest import table_checksums
+from conftest import copy_lake, table_checksums, warehouse_connection
 from pipeline_sample import mart_checksums, start_run
 
 from dagster_project.definitions import build_defs
@@ -133,3 +133,22 @@ def test_a_run_killed_mid_write_recovers_to_the_same_marts_while_analysts_keep_r
     # The reader saw the last good publication, then the rerun's: never anything in between.
     assert reads["snapshots"][0] == published and reads["snapshots"][-1] == settings.lake.published_snapshot()
     assert mart_checksums(settings) == expected
+
+
+def test_two_runs_at_once_on_one_lake_both_end_and_build_the_same_marts(sample_pipeline, tmp_path):
+    """Two backfills of different years started together, sharing the lake and the Dagster
+    instance (as two users of `make backfill` would): both succeed, both publish, and the marts
+    are those of the good run (same raw data)."""
+    settings = copy_lake(sample_pipeline.settings, tmp_path / "warehouse")  # same raw folder
+    expected = mart_checksums(settings)
+    published = settings.lake.published_snapshot()
+    home = tmp_path / "dagster_home"
+    runs = [start_run(settings, home, tmp_path / f"run{year}.log", "--years", str(year)) for year in (2009, 2011)]
+    for year, run in zip((2009, 2011), runs):
+        assert run.wait(timeout=900) == 0, (tmp_path / f"run{year}.log").read_text()[-3000:]
+    with warehouse_connection(settings) as con:
+        publications = con.execute(
+            "select count(*) from meta.publications where snapshot_id > ?", [published]
+        ).fetchone()[0]
+    assert publications == 2
+    assert mart_checksums(settings, published=True) == expected
