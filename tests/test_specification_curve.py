@@ -362,6 +362,7 @@ def test_panel_query_rebuilds_the_marts_measures_and_adds_the_input_share_and_do
               on s.classification = p.classification and s.country_code = p.country_code
              and s.industry_code = p.industry_code and s.service_group = p.service_group and s.year = p.year - 1
             where p.classification = 'wiod2013'
+                and p.service_group in (select choice from seeds.specification_choices where dimension = 'service_group')
             """
         ).df()
         industries = con.execute("select count(*) from marts.dim_industry where classification = 'wiod2013'").fetchone()[0]

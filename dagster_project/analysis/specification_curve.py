@@ -99,7 +99,8 @@ class Settings:
             f"(expected sign, p < {self.significance_level:g}) and at most {self.robust_max_contradict_share:.0%} "
             f"contradict it (opposite sign, p < {self.significance_level:g}); contradicted: at least "
             f"{self.contradicted_min_contradict_share:.0%} contradict it; fragile: any other mix; not testable: no "
-            "specification could be counted. Mechanically biased specifications are shown but not counted."
+            "specification could be counted. Mechanically biased specifications are kept in the curve's table, "
+            "flagged with the reason, and not counted."
         )
 
 
@@ -279,9 +280,9 @@ class Inference:
         return {"t_stat": estimate / std_err, "p_value": result.p_value, "ci_low": estimate - half, "ci_high": estimate + half}
 
 
-def _regressor_columns(panel: pd.DataFrame, rows: np.ndarray, regressors: tuple[str, ...], measure: str, group: str) -> np.ndarray:
-    conv = panel[f"{measure}:{group}"].to_numpy()[rows]
-    columns = {"conv": conv, "conv_x_hightech": conv * panel["is_higher_tech"].to_numpy(dtype=float)[rows]}
+def _regressor_columns(sample: pd.DataFrame, regressors: tuple[str, ...], measure: str, group: str) -> np.ndarray:
+    conv = sample[f"{measure}:{group}"].to_numpy()
+    columns = {"conv": conv, "conv_x_hightech": conv * sample["is_higher_tech"].to_numpy(dtype=float)}
     return np.column_stack([columns[r] for r in regressors])
 
 
@@ -297,9 +298,9 @@ def _not_estimable(spec, n_obs: int, n_clusters: int) -> dict:
     return {"spec_id": spec.spec_id, "n_obs": n_obs, "n_clusters": n_clusters, "estimate": np.nan}
 
 
-def estimate_sample(panel: pd.DataFrame, rows: np.ndarray, estimator: str, specs: pd.DataFrame, grid: Grid) -> list[dict]:
-    """Every specification of one sample and estimator: the effects demeaned once for all of them."""
-    sample = panel.loc[rows]
+def estimate_sample(sample: pd.DataFrame, estimator: str, specs: pd.DataFrame, grid: Grid) -> list[dict]:
+    """Every specification of one sample (its rows of the wide panel) and estimator: the effects
+    demeaned once for all of them."""
     clusters = _codes(sample["entity"])
     effects = [_codes(sample[column]) for column in ESTIMATORS[estimator]]
     inference = Inference.for_sample(grid.settings, int(clusters.max()) + 1)
@@ -307,7 +308,7 @@ def estimate_sample(panel: pd.DataFrame, rows: np.ndarray, estimator: str, specs
     results = []
     for regressors, members in specs.groupby("regressors", sort=False):
         sets = list(dict.fromkeys(_regressor_sets(members, grid)))  # (measure, group) of each regressor set
-        raw = np.stack([_regressor_columns(panel, rows, regressors, m, g) for m, g in sets], axis=1)  # n x J x k
+        raw = np.stack([_regressor_columns(sample, regressors, m, g) for m, g in sets], axis=1)  # n x J x k
         n, J, k = raw.shape
         raw_y = sample[list(DEPENDENTS)].to_numpy(dtype=float)
         demeaned = within_ols.demean(np.column_stack([raw_y, raw.reshape(n, J * k)]), effects)
@@ -367,16 +368,20 @@ def estimate(panel: pd.DataFrame, grid: Grid, specs: pd.DataFrame | None = None)
 
     `panel` is wide_panel()'s; `specs` default to every specification of the grid.
     """
+    from threadpoolctl import threadpool_limits
+
     specs = specifications(grid) if specs is None else specs
     specs = specs.assign(group=specs["service_group"].fillna(specs["it_proxy"]))
     results = []
-    for (industries, country_type, period), by_sample in specs.groupby(["industries", "country_type", "period"], sort=False):
-        rows = np.flatnonzero(sample_mask(panel, grid, industries, country_type, period))
-        for estimator, chosen in by_sample.groupby("estimator", sort=False):
-            if len(rows) == 0:
-                results += [_not_estimable(s, 0, 0) for s in chosen.itertuples(index=False)]
-                continue
-            results += estimate_sample(panel, rows, estimator, chosen, grid)
+    # Small products, many of them: one BLAS thread hands off nothing, and gives the same bits every run.
+    with threadpool_limits(limits=1, user_api="blas"):
+        for (industries, country_type, period), by_sample in specs.groupby(["industries", "country_type", "period"], sort=False):
+            sample = panel[sample_mask(panel, grid, industries, country_type, period)]
+            for estimator, chosen in by_sample.groupby("estimator", sort=False):
+                if sample.empty:
+                    results += [_not_estimable(s, 0, 0) for s in chosen.itertuples(index=False)]
+                    continue
+                results += estimate_sample(sample, estimator, chosen, grid)
     estimates = pd.DataFrame(results)
     curve = specs.drop(columns=["group", "regressors"]).merge(estimates, on="spec_id", how="left", validate="one_to_one")
     sd = curve["regressor_sd"]
