@@ -92,21 +92,20 @@ def curve_verdict(claim_key, finding, verdict, supporting, contradicting, inconc
     return {
         "claim_key": claim_key, "claim_number": 0, "finding": finding, "claim": f"claim {claim_key}",
         "n_counted": counted, "n_supporting": supporting, "n_contradicting": contradicting,
-        "n_inconclusive": inconclusive, "n_mechanically_biased": biased,
+        "n_inconclusive": inconclusive, "n_mechanically_biased": biased, "n_not_estimable": 1,
         "share_supporting": supporting / counted if counted else float("nan"),
         "share_contradicting": contradicting / counted if counted else float("nan"),
-        "study_specifications": "excluded: mechanically biased: 1", "verdict": verdict,
+        "study_specifications": "excluded: mechanically biased: 1", "verdict": verdict, "reason": f"{verdict}: why",
     }
 
 
-def test_curve_verdicts_map_onto_the_ledger_words_and_lead_its_reason():
+def test_curve_verdicts_map_onto_the_ledger_words_and_keep_the_curves_reason():
     robust = claims.curve_claim(curve_verdict("f2_raised", "2", "robust", 8, 0, 2), "study's specification: x")
     assert robust["verdict"] == claims.REPRODUCED
-    assert robust["computed_value"] == "robust: 80% of 10 specifications support, 0% contradict"
-    assert robust["reason"] == ("robust across the specification curve: of 10 specifications, 8 support the claim, "
-                                "0 contradict it and 2 are inconclusive (6 mechanically biased ones not counted)")
-    assert robust["evidence"] == ("study's specification: x; the study's own specifications on the curve: "
-                                  "excluded: mechanically biased: 1")
+    assert robust["computed_value"] == "8 of 10 specifications support, 0 contradict"
+    assert robust["reason"] == "robust: why"
+    assert robust["evidence"] == ("study's specification: x; 6 mechanically biased and 1 not estimable specifications "
+                                  "not counted; the study's own specifications on the curve: excluded: mechanically biased: 1")
     for word in ("fragile", "contradicted"):
         assert claims.curve_claim(curve_verdict("f2_raised", "2", word, 1, 5, 4), "")["verdict"] == claims.NOT_REPRODUCED
     untestable = claims.curve_claim(curve_verdict("f2_raised", "2", "not testable", 0, 0, 0), "")

@@ -325,24 +325,25 @@ def test_every_measure_gives_the_same_t_statistic_when_the_measures_are_affine_i
     assert spread.max() < 1e-6 * curve["t_stat"].abs().max()
 
 
-def verdict_of(supports: int, contradicts: int, inconclusive: int, biased: int = 0) -> str:
+def verdict_of(supports: int, contradicts: int, inconclusive: int, biased: int = 0) -> tuple[str, str]:
     grid = seed_grid()
     outcomes = ["supports"] * supports + ["contradicts"] * contradicts + ["inconclusive"] * inconclusive
     outcomes += [sc.OUTCOMES[3]] * biased
     claim = grid.claims["claim_key"].iloc[0]
     curve = pd.DataFrame({"claim_key": claim, "outcome": outcomes, "is_study_specification": False})
-    return sc.verdicts(curve, grid).set_index("claim_key").loc[claim, "verdict"]
+    row = sc.verdicts(curve, grid).set_index("claim_key").loc[claim]
+    return row["verdict"], row["reason"]
 
 
 def test_verdict_rule_thresholds():
     # robust: >= 75% support and <= 5% contradict; contradicted: >= 50% contradict; else fragile.
-    assert verdict_of(75, 5, 20) == sc.ROBUST
-    assert verdict_of(74, 0, 26) == sc.FRAGILE
-    assert verdict_of(75, 6, 19) == sc.FRAGILE
-    assert verdict_of(10, 50, 40) == sc.CONTRADICTED
-    assert verdict_of(10, 49, 41) == sc.FRAGILE
-    assert verdict_of(0, 0, 0, biased=12) == sc.NOT_TESTABLE  # biased ones are never counted
-    assert verdict_of(3, 0, 1, biased=100) == sc.ROBUST
+    assert verdict_of(75, 5, 20) == (sc.ROBUST, "robust: 75% of its specifications support it and 5% contradict it")
+    assert verdict_of(74, 0, 26) == (sc.FRAGILE, "fragile: only 74% of its specifications support it (robust needs 75%)")
+    assert verdict_of(75, 6, 19) == (sc.FRAGILE, "fragile: 6% of its specifications contradict it (robust allows 5%)")
+    assert verdict_of(10, 50, 40) == (sc.CONTRADICTED, "contradicted: 50% of its specifications contradict it (at least 50%)")
+    assert verdict_of(10, 49, 41)[0] == sc.FRAGILE
+    assert verdict_of(0, 0, 0, biased=12) == (sc.NOT_TESTABLE, "no specification of its curve could be counted")
+    assert verdict_of(3, 0, 1, biased=100)[0] == sc.ROBUST  # biased ones are never counted
 
 
 # ---------------------------------------------------------------------------------------------

@@ -140,22 +140,16 @@ def curve_claim(verdict: dict, evidence: str) -> dict:
     """A claim of findings 2-4 judged on its specification curve (analysis/specification_curve.py).
 
     robust -> reproduced; fragile or contradicted -> not reproduced; the curve's own word leads
-    the computed value and the reason, so that the ledger keeps one vocabulary for both studies.
+    the reason, so that the ledger keeps one vocabulary for both studies.
     """
-    robustness = verdict["verdict"]
     counted = int(verdict["n_counted"])
-    if counted:
-        computed = (f"{robustness}: {verdict['share_supporting']:.0%} of {counted} specifications support, "
-                    f"{verdict['share_contradicting']:.0%} contradict")
-        reason = (f"{robustness} across the specification curve: of {counted} specifications, "
-                  f"{verdict['n_supporting']} support the claim, {verdict['n_contradicting']} contradict it and "
-                  f"{verdict['n_inconclusive']} are inconclusive ({verdict['n_mechanically_biased']} mechanically "
-                  "biased ones not counted)")
-    else:
-        computed, reason = "", "no specification of the curve could be counted"
+    computed = (f"{verdict['n_supporting']} of {counted} specifications support, {verdict['n_contradicting']} "
+                "contradict") if counted else ""
+    left_out = (f"{verdict['n_mechanically_biased']} mechanically biased and {verdict['n_not_estimable']} not "
+                "estimable specifications not counted")
     return _claim(str(verdict["finding"]), verdict["claim"],
-                  f"{evidence}; the study's own specifications on the curve: {verdict['study_specifications']}",
-                  CURVE_VERDICTS[robustness], reason, computed=computed)
+                  f"{evidence}; {left_out}; the study's own specifications on the curve: {verdict['study_specifications']}",
+                  CURVE_VERDICTS[verdict["verdict"]], verdict["reason"], computed=computed)
 
 
 def finding_5() -> list[dict]:

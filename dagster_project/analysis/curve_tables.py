@@ -119,6 +119,7 @@ VERDICT_COLUMNS = {
     "share_inconclusive": "double",
     "study_specifications": "varchar",
     "verdict": "varchar not null",
+    "reason": "varchar not null",
     "rule": "varchar not null",
 }
 VERDICTS_DESCRIPTION = (
@@ -145,5 +146,6 @@ VERDICTS_DESCRIPTIONS = {
     "share_inconclusive": "n_inconclusive / n_counted, 0-1; NULL when nothing is counted.",
     "study_specifications": "Outcomes of the study's own specifications on the curve, 'outcome: count; ...'.",
     "verdict": "robust, fragile, contradicted or not testable, by the rule.",
+    "reason": "The verdict and the share it turned on, in words.",
     "rule": "The rule that gave the verdict, in words, with the thresholds of seeds.specification_settings.",
 }

@@ -92,6 +92,19 @@ class Settings:
                 raise ValueError(f"seed specification_settings, setting {name}: expected a {spec.type}, got {text!r}") from None
         return cls(**parsed)
 
+    def verdict(self, support: float, contradict: float) -> tuple[str, str]:
+        """The verdict on a claim from its shares of counted specifications, and why, in words."""
+        least, most, against = self.robust_min_support_share, self.robust_max_contradict_share, self.contradicted_min_contradict_share
+        if np.isnan(support):
+            return NOT_TESTABLE, "no specification of its curve could be counted"
+        if support >= least and contradict <= most:
+            return ROBUST, f"robust: {support:.0%} of its specifications support it and {contradict:.0%} contradict it"
+        if contradict >= against:
+            return CONTRADICTED, f"contradicted: {contradict:.0%} of its specifications contradict it (at least {against:.0%})"
+        if support < least:
+            return FRAGILE, f"fragile: only {support:.0%} of its specifications support it (robust needs {least:.0%})"
+        return FRAGILE, f"fragile: {contradict:.0%} of its specifications contradict it (robust allows {most:.0%})"
+
     def rule(self) -> str:
         """The verdict rule in words, as the report states it."""
         return (
@@ -231,7 +244,7 @@ def sample_mask(panel: pd.DataFrame, grid: Grid, industries: str, country_type: 
     return mask
 
 
-def _codes(values: pd.Series) -> np.ndarray:
+def _codes(values: np.ndarray) -> np.ndarray:
     return pd.factorize(values, sort=True)[0]
 
 
@@ -280,15 +293,15 @@ class Inference:
         return {"t_stat": estimate / std_err, "p_value": result.p_value, "ci_low": estimate - half, "ci_high": estimate + half}
 
 
-def _regressor_columns(sample: pd.DataFrame, regressors: tuple[str, ...], measure: str, group: str) -> np.ndarray:
-    conv = sample[f"{measure}:{group}"].to_numpy()
-    columns = {"conv": conv, "conv_x_hightech": conv * sample["is_higher_tech"].to_numpy(dtype=float)}
+def _regressor_columns(sample: dict[str, np.ndarray], regressors: tuple[str, ...], measure: str, group: str) -> np.ndarray:
+    conv = sample[f"{measure}:{group}"]
+    columns = {"conv": conv, "conv_x_hightech": conv * sample["is_higher_tech"]}
     return np.column_stack([columns[r] for r in regressors])
 
 
 def _regressor_sets(specs: pd.DataFrame, grid: Grid):
     """(measure, group) of every regression the specifications need, the rivals of 'IT the most' included."""
-    for spec in specs.itertuples(index=False):
+    for spec in specs[["conv_measure", "group", "tested_term"]].itertuples(index=False):
         yield spec.conv_measure, spec.group
         if spec.tested_term == IT_MINUS_RIVAL:
             yield from ((spec.conv_measure, rival) for rival in grid.rivals(spec.group))
@@ -298,9 +311,9 @@ def _not_estimable(spec, n_obs: int, n_clusters: int) -> dict:
     return {"spec_id": spec.spec_id, "n_obs": n_obs, "n_clusters": n_clusters, "estimate": np.nan}
 
 
-def estimate_sample(sample: pd.DataFrame, estimator: str, specs: pd.DataFrame, grid: Grid) -> list[dict]:
-    """Every specification of one sample (its rows of the wide panel) and estimator: the effects
-    demeaned once for all of them."""
+def estimate_sample(sample: dict[str, np.ndarray], estimator: str, specs: pd.DataFrame, grid: Grid) -> list[dict]:
+    """Every specification of one sample (its rows of the wide panel, column by column) and
+    estimator: the effects demeaned once for all of them."""
     clusters = _codes(sample["entity"])
     effects = [_codes(sample[column]) for column in ESTIMATORS[estimator]]
     inference = Inference.for_sample(grid.settings, int(clusters.max()) + 1)
@@ -310,13 +323,13 @@ def estimate_sample(sample: pd.DataFrame, estimator: str, specs: pd.DataFrame, g
         sets = list(dict.fromkeys(_regressor_sets(members, grid)))  # (measure, group) of each regressor set
         raw = np.stack([_regressor_columns(sample, regressors, m, g) for m, g in sets], axis=1)  # n x J x k
         n, J, k = raw.shape
-        raw_y = sample[list(DEPENDENTS)].to_numpy(dtype=float)
+        raw_y = np.column_stack([sample[d] for d in DEPENDENTS])
         demeaned = within_ols.demean(np.column_stack([raw_y, raw.reshape(n, J * k)]), effects)
         Y, X = demeaned[:, : len(DEPENDENTS)], demeaned[:, len(DEPENDENTS):].reshape(n, J, k)
         fitted = within_ols.fit(X, Y, clusters, raw_X=raw, absorbed=absorbed)
         position = {key: j for j, key in enumerate(sets)}
         spread = raw[:, :, 0].std(axis=0, ddof=1)  # standard deviation of Conv in the sample, per regressor set
-        for spec in members.itertuples(index=False):
+        for spec in members[["spec_id", "conv_measure", "group", "dependent", "tested_term"]].itertuples(index=False):
             j, l = position[(spec.conv_measure, spec.group)], DEPENDENTS.index(spec.dependent)
             base = {"spec_id": spec.spec_id, "n_obs": n, "n_clusters": inference.n_clusters,
                     "inference": inference.method, "bootstrap_draws": None if inference.weights is None else len(inference.weights)}
@@ -376,9 +389,11 @@ def estimate(panel: pd.DataFrame, grid: Grid, specs: pd.DataFrame | None = None)
     # Small products, many of them: one BLAS thread hands off nothing, and gives the same bits every run.
     with threadpool_limits(limits=1, user_api="blas"):
         for (industries, country_type, period), by_sample in specs.groupby(["industries", "country_type", "period"], sort=False):
-            sample = panel[sample_mask(panel, grid, industries, country_type, period)]
+            rows = panel[sample_mask(panel, grid, industries, country_type, period)]
+            sample = {name: rows[name].to_numpy(dtype=float if name.startswith(("is_", *MEASURES, *DEPENDENTS)) else None)
+                      for name in rows.columns}
             for estimator, chosen in by_sample.groupby("estimator", sort=False):
-                if sample.empty:
+                if rows.empty:
                     results += [_not_estimable(s, 0, 0) for s in chosen.itertuples(index=False)]
                     continue
                 results += estimate_sample(sample, estimator, chosen, grid)
@@ -415,14 +430,7 @@ def verdicts(curve: pd.DataFrame, grid: Grid) -> pd.DataFrame:
         counts = own["outcome"].value_counts()
         counted = int(sum(counts.get(o, 0) for o in OUTCOMES[:3]))
         share = {o: counts.get(o, 0) / counted if counted else np.nan for o in OUTCOMES[:3]}
-        if not counted:
-            verdict = NOT_TESTABLE
-        elif share["supports"] >= s.robust_min_support_share and share["contradicts"] <= s.robust_max_contradict_share:
-            verdict = ROBUST
-        elif share["contradicts"] >= s.contradicted_min_contradict_share:
-            verdict = CONTRADICTED
-        else:
-            verdict = FRAGILE
+        verdict, reason = s.verdict(share["supports"], share["contradicts"])
         study = own[own["is_study_specification"]]
         rows.append(
             {
@@ -435,7 +443,7 @@ def verdicts(curve: pd.DataFrame, grid: Grid) -> pd.DataFrame:
                 "share_supporting": share["supports"], "share_contradicting": share["contradicts"],
                 "share_inconclusive": share["inconclusive"],
                 "study_specifications": "; ".join(f"{o}: {n}" for o, n in study["outcome"].value_counts().sort_index().items()),
-                "verdict": verdict, "rule": s.rule(),
+                "verdict": verdict, "reason": reason, "rule": s.rule(),
             }
         )
     return pd.DataFrame(rows)

@@ -27,7 +27,10 @@ ABSORBED = 1e-9
 
 def dense_codes(codes: np.ndarray) -> np.ndarray:
     """Integer group codes renumbered 0..G-1 in their order, so that no group is empty."""
-    return np.unique(np.asarray(codes), return_inverse=True)[1].ravel()
+    codes = np.asarray(codes)
+    if codes.min() == 0 and np.bincount(codes).all():
+        return codes  # already 0..G-1 with every group present (pandas' factorize gives these)
+    return np.unique(codes, return_inverse=True)[1].ravel()
 
 
 def indicator(codes: np.ndarray) -> sparse.csr_matrix:
@@ -84,9 +87,10 @@ def absorbed_parameters(effects: list[np.ndarray], clusters: np.ndarray) -> int:
 
 
 def _nested(codes: np.ndarray, clusters: np.ndarray) -> bool:
-    """Every level of the effect lies within one cluster."""
-    pairs = np.unique(np.column_stack([codes, clusters]), axis=0)
-    return len(pairs) == len(np.unique(codes))
+    """Every level of the effect lies within one cluster: as many distinct (level, cluster) pairs as levels."""
+    clusters = dense_codes(clusters)
+    pairs = codes.astype(np.int64) * (int(clusters.max()) + 1) + clusters
+    return len(np.unique(pairs)) == int(codes.max()) + 1
 
 
 @dataclass(frozen=True)
