@@ -38,8 +38,9 @@ group_inputs as (
 
 group_multipliers as (
     select multipliers.country_code, multipliers.industry_code, multipliers.year, groups.regressor_group,
-        -- exact decimal sums, so the same data gives the same bits on every build whatever the
-        -- order the threads add in (ordered double sums take ~60x longer here)
+        -- exact decimal sums of the values rounded to 15 decimals (Leontief entries are below 1000),
+        -- so the same data gives the same bits on every build whatever the order the threads add
+        -- in; ordered double sums, as the marts use, take ~60x longer here
         sum(multipliers.leontief_total::decimal(18, 15))::double as leontief_total,
         sum(multipliers.leontief_domestic::decimal(18, 15))::double as leontief_domestic
     from intermediate.leontief_industry_multipliers as multipliers
