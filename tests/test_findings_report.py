@@ -11,8 +11,8 @@ import pytest
 from browser import browser_page, distinct_colours, screenshot
 from conftest import table_checksums, warehouse_connection
 
+from dagster_project.analysis import curve_tables, labels, report
 from dagster_project.analysis import formatting as fmt
-from dagster_project.analysis import labels, report
 from dagster_project.assets import analysis
 from dagster_project.resources import build_resources
 
@@ -172,7 +172,7 @@ def _innovation_index():
 
 def _data(**overrides) -> report.ReportData:
     values = {
-        "servitization": pd.DataFrame(), "estimates": pd.DataFrame(),
+        "servitization": pd.DataFrame(), "curve": pd.DataFrame(), "curve_verdicts": pd.DataFrame(),
         "convergence_ledger": _convergence_ledger(), "innovation_ledger": _innovation_ledger(),
         "innovation_index": _innovation_index(), "country_names": {"KOR": "Korea", "USA": "United States"},
     }
@@ -228,31 +228,62 @@ def test_summary_sentences_are_computed_from_the_ledger():
     assert other["counts"]["holds"] == 6 and len(other["holds"]) == 6
 
 
-def _estimates():
-    rows = []
-    for group, coef in (("all_services", -1.6), ("business", 1.2), ("telecom", -217.5)):
-        for term, shift in (("conv", 0.0), ("conv_x_hightech", 0.5)):
-            rows.append({"finding": "f4", "sample": "korea_taiwan", "service_group": group, "conv_measure": "direct",
-                         "term": term, "coef": coef + shift, "ci_low": coef + shift - 1, "ci_high": coef + shift + 1,
-                         "p_value": 0.01 if term == "conv" else 0.2})
-    return pd.DataFrame(rows)
+def _curve():
+    """Two claims' curves: f2_raised with four counted specifications (one the study's), one biased
+    and one not estimable; f4_korea_taiwan not testable."""
+    rows = [
+        # spec, group, measure, dependent, effect, outcome, study
+        ("a", "telecom", "input_share", "gross_output", 0.30, "supports", False),
+        ("b", "business", "input_share", "va_proxy", -0.10, "inconclusive", True),
+        ("c", "telecom", "leontief_total", "gross_output", -0.40, "contradicts", False),
+        ("d", "business", "leontief_total", "gross_output", 0.05, "inconclusive", False),
+        ("e", "telecom", "direct", "va_proxy", -9.0, "excluded: mechanically biased", True),
+        ("f", "business", "direct", "gross_output", float("nan"), "not estimable", False),
+    ]
+    frame = pd.DataFrame(
+        [{"spec_id": f"f2_raised__{s}", "claim_key": "f2_raised", "service_group": g, "it_proxy": None,
+          "conv_measure": m, "dependent": d, "industries": "manufacturing", "estimator": "within_year",
+          "country_type": "all_economies", "period": "1996_2011", "effect_1sd": e, "effect_1sd_low": e - 0.2,
+          "effect_1sd_high": e + 0.2, "p_value": 0.01 if o in ("supports", "contradicts") else 0.4,
+          "inference": "clustered", "n_obs": 8882, "outcome": o, "is_study_specification": study}
+         for s, g, m, d, e, o, study in rows]
+    )
+    verdicts = pd.DataFrame(
+        [{"claim_key": "f2_raised", "claim_number": 1, "finding": "2", "claim": "Convergence raised production",
+          "n_counted": 4, "n_mechanically_biased": 1, "share_supporting": 0.25, "share_contradicting": 0.25,
+          "share_inconclusive": 0.5, "verdict": "fragile", "rule": "robust: at least 75% ..."},
+         {"claim_key": "f4_korea_taiwan", "claim_number": 2, "finding": "4", "claim": "Korea and Taiwan",
+          "n_counted": 0, "n_mechanically_biased": 3, "share_supporting": float("nan"),
+          "share_contradicting": float("nan"), "share_inconclusive": float("nan"), "verdict": "not testable",
+          "rule": "robust: at least 75% ..."}]
+    )
+    return frame, verdicts
 
 
-def test_coefficient_panels_give_each_service_group_its_own_scale():
-    rows = _estimates()
-    figure = report.coefficient_grid(rows, "Korea and Taiwan", lambda r: labels.label(labels.TERMS, r["term"]))
-    by_axis = {}
-    for trace in figure.data:
-        by_axis.setdefault(trace.xaxis, []).extend(trace.x)
-    assert len(by_axis) == 3  # a panel per service group
-    telecom = by_axis["x3"]  # groups in labels.SERVICE_GROUPS order: all services, business, telecom
-    assert sorted(telecom) == [-217.5, -217.0]
-    assert max(abs(x) for axis in ("x", "x2") for x in by_axis[axis]) < 2  # not squashed by the outlier
-    assert all(getattr(figure.layout, name).matches is None for name in ("xaxis", "xaxis2", "xaxis3"))
-    assert {trace.y[0] for trace in figure.data} <= {"Conv(t−1)", "Conv(t−1) × HighTech"}  # words, not codes
-    assert report.source_note(figure).startswith("Source: WIOD 2013 release")
-    filled = [t for t in figure.data if t.marker.symbol == "circle"]
-    assert all(t.name == "p < 0.05" for t in filled) and sum(len(t.x) for t in filled) == 3
+def test_specification_curve_chart_sorts_the_counted_specifications_over_their_choices():
+    curve, verdicts = _curve()
+    figures = report.curve_charts(curve, verdicts)
+    assert list(figures) == ["f2"]  # finding 4's claim is not testable: no chart
+    (figure,) = figures["f2"]
+    by_name = {trace.name: trace for trace in figure.data if trace.yaxis == "y"}
+    ranks = {o: list(by_name[o].x) for o in ("supports", "inconclusive", "contradicts")}
+    assert ranks == {"contradicts": [1], "inconclusive": [2, 3], "supports": [4]}  # -0.40 < -0.10 < 0.05 < 0.30
+    assert list(by_name["inconclusive"].y) == [-0.10, 0.05]
+    assert list(by_name["inconclusive"].error_y.array) == pytest.approx([0.2, 0.2])
+    assert list(by_name["the study's specification"].x) == [2]  # the biased study specification is not drawn
+    choices = [trace for trace in figure.data if trace.yaxis == "y2"]
+    marks = {(x, y) for trace in choices for x, y in zip(trace.x, trace.y)}
+    assert marks == {
+        (1, "group: IT (post & telecom)"), (1, "measure: Leontief total"), (1, "dependent: ln(gross output)"),
+        (2, "group: Business"), (2, "measure: input share"), (2, "dependent: ln(value-added proxy)"),
+        (3, "group: Business"), (3, "measure: Leontief total"), (3, "dependent: ln(gross output)"),
+        (4, "group: IT (post & telecom)"), (4, "measure: input share"), (4, "dependent: ln(gross output)"),
+    }  # dimensions with one choice (industries, estimator, economies, years) are not rows
+    assert {trace.marker.color for trace in choices} == set(report.CURVE_OUTCOME_COLOURS.values())
+    assert figure.layout.title.text == ("Convergence raised production: fragile (25% support, 25% contradict, "
+                                        "50% inconclusive of 4)")
+    assert "1 mechanically biased specifications are left out" in report.source_note(figure)
+    assert figure.layout.meta["claim"] == "f2_raised"
 
 
 def test_markdown_summary_has_no_float_noise():
@@ -323,6 +354,17 @@ def test_sample_report_ledger_is_complete_ordered_and_ranks_are_integers(sample_
     assert not any("." in c for c in rank_cells.to_numpy().ravel())  # 57, not 57.0
 
 
+def test_sample_report_has_a_specification_curve_for_each_testable_claim(sample_pipeline, sample_report):
+    with warehouse_connection(sample_pipeline.settings) as con:
+        verdicts = con.execute("select claim_key, verdict, rule from analytics.specification_curve_verdicts").df()
+    testable = set(verdicts.loc[verdicts["verdict"] != "not testable", "claim_key"])
+    assert testable, "the sample run has testable claims"
+    assert set(re.findall(r'data-claim="([a-z0-9_]+)"', sample_report)) == testable
+    assert len(re.findall(r'data-claim="', sample_report)) == len(testable)
+    text = " ".join("".join(parse(sample_report).text).split())
+    assert verdicts["rule"].iloc[0] in text  # the rule is stated
+
+
 def test_sample_report_is_one_self_contained_file(sample_report):
     page = parse(sample_report)
     assert page.external == []  # no script, stylesheet or image from elsewhere: works offline
@@ -337,21 +379,23 @@ def test_analytics_tables_are_described_in_the_warehouse_and_the_snapshot(sample
         "regression_specs": (analysis.SPEC_DESCRIPTION, analysis.SPEC_DESCRIPTIONS),
         "regression_results": (analysis.RESULT_DESCRIPTION, analysis.RESULT_DESCRIPTIONS),
         "convergence_claims_ledger": (analysis.CLAIM_DESCRIPTION, analysis.CLAIM_DESCRIPTIONS),
+        "specification_curve": (curve_tables.CURVE_DESCRIPTION, curve_tables.CURVE_DESCRIPTIONS),
+        "specification_curve_verdicts": (curve_tables.VERDICTS_DESCRIPTION, curve_tables.VERDICTS_DESCRIPTIONS),
     }
-    for database in ("latest", "published"):
-        with warehouse_connection(sample_pipeline.settings, published=database == "published") as con:
+    for published in (False, True):
+        with warehouse_connection(sample_pipeline.settings, published=published) as con:
             for table, (description, columns) in tables.items():
                 comment = con.execute(
                     "select comment from duckdb_tables() where schema_name = 'analytics' and table_name = ?", [table]
                 ).fetchone()[0]
-                assert comment == description, (database, table)
+                assert comment == description, (published, table)
                 found = dict(
                     con.execute(
                         "select column_name, comment from duckdb_columns() where schema_name = 'analytics' "
                         "and table_name = ?", [table]
                     ).fetchall()
                 )
-                assert found == columns, (database, table)
+                assert found == columns, (published, table)
 
 
 def test_comments_keep_quotes_and_leave_rows_alone(tmp_path):
@@ -374,6 +418,8 @@ def test_column_descriptions_name_every_column():
         (analysis.SPEC_COLUMNS, analysis.SPEC_DESCRIPTIONS),
         (analysis.RESULT_COLUMNS, analysis.RESULT_DESCRIPTIONS),
         (analysis.CLAIM_COLUMNS, analysis.CLAIM_DESCRIPTIONS),
+        (curve_tables.CURVE_COLUMNS, curve_tables.CURVE_DESCRIPTIONS),
+        (curve_tables.VERDICT_COLUMNS, curve_tables.VERDICTS_DESCRIPTIONS),
     ):
         assert list(descriptions) == list(columns)
         assert all(len(text) > 10 for text in descriptions.values())
@@ -405,12 +451,41 @@ def test_same_data_gives_the_same_regression_results(real_warehouse):
     result = dg.materialize(
         [analysis.regression_tables],
         resources={"warehouse": build_resources(real_warehouse.settings)["warehouse"]},
-        selection=[analysis.SPECS_KEY, analysis.RESULTS_KEY],
+        selection=[analysis.SPECS_KEY, analysis.RESULTS_KEY, analysis.CURVE_KEY, analysis.CURVE_VERDICTS_KEY],
     )
     assert result.success
     after = table_checksums(real_warehouse.settings)
-    for table in ("analytics.regression_specs", "analytics.regression_results"):
+    for table in ("analytics.regression_specs", "analytics.regression_results", curve_tables.CURVE_TABLE,
+                  curve_tables.VERDICTS_TABLE):
         assert after[table] == before[table], table
+
+
+@pytest.mark.real_data
+def test_specification_curves_on_the_real_data(real_warehouse):
+    with warehouse_connection(real_warehouse.settings) as con:
+        curve = con.execute(f"select * from {curve_tables.CURVE_TABLE}").df()
+        verdicts = con.execute(f"select * from {curve_tables.VERDICTS_TABLE}").df().set_index("claim_key")
+        grid = con.execute("select claim_key, dimension, count(*) as n from seeds.specification_claim_choices "
+                           "group by all").df()
+    expected = grid.groupby("claim_key")["n"].prod()
+    assert curve.groupby("claim_key").size().to_dict() == expected.to_dict()
+    assert (verdicts["n_not_estimable"] == 0).all() and curve["estimate"].notna().all()
+    # The 2x2 typology's example of the issue: Conv x HighTech in high-income service-oriented economies,
+    # KIBS, direct coefficient, ln(value-added proxy), the study's fixed effects: positive and
+    # significant, and one of the combinations the identity biases.
+    example = curve.set_index("spec_id").loc[
+        "f3_service_high_income__kibs__direct__va_proxy__manufacturing__within_year__high_income_service_oriented__1996_2011"
+    ]
+    assert example["estimate"] == pytest.approx(3.844, abs=0.001) and example["p_value"] < 0.05
+    assert example["is_mechanically_biased"] and example["outcome"] == "excluded: mechanically biased"
+    # Korea and Taiwan: 2 economies x 14 manufacturing industries, the wild cluster bootstrap.
+    korea_taiwan = curve[curve["claim_key"] == "f4_korea_taiwan"]
+    assert set(korea_taiwan["n_clusters"]) == {28}
+    assert set(korea_taiwan["inference"]) == {"wild cluster bootstrap (webb, 9999 draws)"}
+    assert set(curve.loc[curve["n_clusters"] >= 50, "inference"]) == {"clustered"}
+    shares = verdicts[["share_supporting", "share_contradicting", "share_inconclusive"]].sum(axis=1)
+    assert shares.to_numpy() == pytest.approx(1.0)
+    assert set(verdicts["verdict"]) <= {"robust", "fragile", "contradicted"}
 
 
 @pytest.mark.real_data
@@ -428,10 +503,12 @@ def test_report_opens_in_chromium_with_its_charts_and_ledger(real_warehouse):
     assert "World rank on R&D expenditure (% of GDP), 2018: Korea 2nd of" in text
     with browser_page(width=1400, height=1000) as page:
         page.goto(report_file.as_uri(), wait_until="load")
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 9", timeout=60_000)
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 11", timeout=60_000)
         charts = page.locator(".js-plotly-plot").count()
         ledger_rows = page.locator("table.ledger tbody tr").count()
         image = screenshot(page, "convergence_findings_report.png")
-    assert charts == 9  # finding 1: 3, findings 2-4: 1 each, innovation index: 2, published vs computed ranks: 1
+    # finding 1: 3; a specification curve for each of the 5 claims of findings 2-4; innovation index: 2;
+    # published vs computed ranks: 1
+    assert charts == 11
     assert ledger_rows >= 50
     assert distinct_colours(image) > 100

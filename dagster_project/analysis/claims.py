@@ -2,16 +2,22 @@
 
 Every claim gets the evidence computed here and a verdict with a one-line reason:
 'reproduced', 'not reproduced' or 'not testable with this data'. The rules are explicit
-below so that a reader can disagree with a rule rather than with a number.
+below so that a reader can disagree with a rule rather than with a number. Findings 2-4 are
+judged on their specification curves (robust, fragile or contradicted, specification_curve.py),
+with the study's own specifications as evidence.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-SIGNIFICANCE = 0.05
+from dagster_project.analysis.specification_curve import CONTRADICTED, FRAGILE, ROBUST
+from dagster_project.analysis.specification_curve import NOT_TESTABLE as CURVE_NOT_TESTABLE
+
 REPRODUCED, NOT_REPRODUCED, NOT_TESTABLE = "reproduced", "not reproduced", "not testable with this data"
 IT_PROXY = "telecom"  # WIOD 2013 has no separate computer services; post & telecom stands in for IT
+# The curve's verdicts in the ledger's words (dbt/models/marts/ledgers/claims_ledger_all.sql maps these on).
+CURVE_VERDICTS = {ROBUST: REPRODUCED, FRAGILE: NOT_REPRODUCED, CONTRADICTED: NOT_REPRODUCED, CURVE_NOT_TESTABLE: NOT_TESTABLE}
 
 
 def world_share(servitization: pd.DataFrame, group: str, year: int) -> float:
@@ -98,67 +104,52 @@ def _estimates(specs: pd.DataFrame, results: pd.DataFrame, **where) -> pd.DataFr
     return results.merge(chosen, on="spec_id")
 
 
-def finding_2(specs: pd.DataFrame, results: pd.DataFrame, panel_sd: dict[str, float]) -> list[dict]:
-    """IT the most: compare one-standard-deviation effects (coefficients per unit of share are
-    not comparable across groups whose shares differ tenfold)."""
-    est = _estimates(specs, results, finding="f2", conv_measure="direct", dependent="va_proxy",
-                     sample="all_manufacturing", fixed_effects="country_industry+year")
-    est = est[est["term"] == "conv"].set_index("service_group")
-    effects = {g: float(est.loc[g, "coef"]) * panel_sd[g] for g in est.index}
-    positive = [g for g in est.index if est.loc[g, "coef"] > 0 and est.loc[g, "p_value"] < SIGNIFICANCE]
-    strongest = max(effects, key=effects.get)
-    evidence = "; ".join(
-        f"{g}: β={est.loc[g, 'coef']:.3f} (p={est.loc[g, 'p_value']:.3f}), 1-sd effect {effects[g]:+.4f}"
-        for g in sorted(est.index)
-    )
-    return [
-        _claim("2", "Convergence with services raised industries' production", evidence,
-               REPRODUCED if len(positive) == len(est) else NOT_REPRODUCED,
-               f"positive and significant for {len(positive)} of {len(est)} service groups",
-               computed=", ".join(positive) or "none"),
-        _claim("2", "IT services raised production the most", evidence,
-               REPRODUCED if strongest == IT_PROXY and IT_PROXY in positive else NOT_REPRODUCED,
-               f"largest one-sd effect: {strongest} (IT proxy: {IT_PROXY})", computed=strongest),
-    ]
-
-
 def _interaction(est: pd.DataFrame, term: str) -> tuple[float, float]:
     row = est[est["term"] == term].iloc[0]
     return float(row["coef"]), float(row["p_value"])
 
 
-def finding_3(specs: pd.DataFrame, results: pd.DataFrame, group: str = "kibs") -> list[dict]:
-    claims = []
-    for sample, expected_sign, label in (
-        ("high_income", +1, "In service-oriented high-income economies, convergence helps high-tech manufacturing more"),
-        ("manufacturing_oriented", -1, "In manufacturing-oriented economies, convergence helps low-tech manufacturing more"),
-    ):
-        est = _estimates(specs, results, finding="f3", service_group=group, conv_measure="direct", sample=sample)
+def study_evidence(specs: pd.DataFrame, results: pd.DataFrame, panel_sd: dict[str, float]) -> dict[str, str]:
+    """The study's own specifications (analytics.regression_results), in words, by curve claim key.
+
+    They are evidence beside the curve's verdict, not the verdict: one hand-picked specification
+    each. 'IT the most' compares one-standard-deviation effects (coefficients per unit of share
+    are not comparable across groups whose shares differ tenfold).
+    """
+    f2 = _estimates(specs, results, finding="f2", conv_measure="direct", dependent="va_proxy",
+                    sample="all_manufacturing", fixed_effects="country_industry+year")
+    f2 = f2[f2["term"] == "conv"].set_index("service_group")
+    effects = {g: float(f2.loc[g, "coef"]) * panel_sd[g] for g in f2.index}
+    raised = "study's specification: " + "; ".join(
+        f"{g}: β={f2.loc[g, 'coef']:.3f} (p={f2.loc[g, 'p_value']:.3f}), 1-sd effect {effects[g]:+.4f}" for g in sorted(f2.index)
+    )
+    evidence = {"f2_raised": raised, "f2_it_most": f"{raised}; largest 1-sd effect: {max(effects, key=effects.get)}"}
+    for key, sample in (("f3_service_high_income", "high_income"), ("f3_manufacturing_oriented", "manufacturing_oriented")):
+        est = _estimates(specs, results, finding="f3", service_group="kibs", conv_measure="direct", sample=sample)
         coef, p = _interaction(est, "conv_x_hightech")
-        holds = coef * expected_sign > 0 and p < SIGNIFICANCE
-        claims.append(
-            _claim("3", label, f"{group}, {sample}: Conv×HighTech β={coef:.3f} (p={p:.3f})",
-                   REPRODUCED if holds else NOT_REPRODUCED,
-                   "the high-tech interaction has the expected sign and is significant" if holds
-                   else "the high-tech interaction is not significant with the expected sign",
-                   computed=f"{coef:+.3f}")
-        )
-    return claims
-
-
-def finding_4(specs: pd.DataFrame, results: pd.DataFrame) -> list[dict]:
+        evidence[key] = f"study's specification: kibs, {sample}: Conv×HighTech β={coef:.3f} (p={p:.3f})"
     est = _estimates(specs, results, finding="f4", service_group=IT_PROXY, conv_measure="direct")
     base, p_base = _interaction(est, "conv")
     extra, p_extra = _interaction(est, "conv_x_hightech")
-    holds = base + extra > 0 and extra > 0 and p_extra < SIGNIFICANCE
-    return [
-        _claim("4", "IT-service convergence helps Korea's and Taiwan's manufacturing, especially high-tech",
-               f"KOR+TWN, {IT_PROXY}: Conv β={base:.3f} (p={p_base:.3f}), Conv×HighTech β={extra:.3f} (p={p_extra:.3f})",
-               REPRODUCED if holds else NOT_REPRODUCED,
-               "high-tech slope positive and above the low-tech slope" if holds
-               else "no significant extra effect in high-tech industries",
-               computed=f"{base + extra:+.3f} (high-tech slope)")
-    ]
+    evidence["f4_korea_taiwan"] = (f"study's specification: KOR+TWN, {IT_PROXY}: Conv β={base:.3f} (p={p_base:.3f}), "
+                                   f"Conv×HighTech β={extra:.3f} (p={p_extra:.3f})")
+    return evidence
+
+
+def curve_claim(verdict: dict, evidence: str) -> dict:
+    """A claim of findings 2-4 judged on its specification curve (analysis/specification_curve.py).
+
+    robust -> reproduced; fragile or contradicted -> not reproduced; the curve's own word leads
+    the reason, so that the ledger keeps one vocabulary for both studies.
+    """
+    counted = int(verdict["n_counted"])
+    computed = (f"{verdict['n_supporting']} of {counted} specifications support, {verdict['n_contradicting']} "
+                "contradict") if counted else ""
+    left_out = (f"{verdict['n_mechanically_biased']} mechanically biased and {verdict['n_not_estimable']} not "
+                "estimable specifications not counted")
+    return _claim(str(verdict["finding"]), verdict["claim"],
+                  f"{evidence}; {left_out}; the study's own specifications on the curve: {verdict['study_specifications']}",
+                  CURVE_VERDICTS[verdict["verdict"]], verdict["reason"], computed=computed)
 
 
 def finding_5() -> list[dict]:
@@ -170,11 +161,12 @@ def finding_5() -> list[dict]:
 
 
 def convergence_claims(servitization: pd.DataFrame, specs: pd.DataFrame, results: pd.DataFrame,
-                       panel_sd: dict[str, float]) -> pd.DataFrame:
-    rows = [
-        *finding_1(servitization), *finding_2(specs, results, panel_sd),
-        *finding_3(specs, results), *finding_4(specs, results), *finding_5(),
-    ]
+                       panel_sd: dict[str, float], curve_verdicts: pd.DataFrame) -> pd.DataFrame:
+    """The ledger: finding 1 from the shares, findings 2-4 from their specification curves (in
+    the order of specification_claims), finding 5 not testable."""
+    evidence = study_evidence(specs, results, panel_sd)
+    curve = [curve_claim(v, evidence[v["claim_key"]]) for v in curve_verdicts.to_dict("records")]
+    rows = [*finding_1(servitization), *curve, *finding_5()]
     ledger = pd.DataFrame(rows)
     ledger.insert(0, "claim_id", [f"kiet2018_f{r['finding']}_{i + 1}" for i, r in enumerate(rows)])
     return ledger

@@ -36,22 +36,27 @@ SAMPLES = {
     "manufacturing_oriented": "manufacturing-oriented economies",
     "korea_taiwan": "Korea and Taiwan",
 }
-GROUP_DEFINITIONS = {
-    "high_income": "high-income",
+# The specification curves' dimensions and choices (dbt/seeds/analysis/specification_choices.csv),
+# in the order the charts list them.
+CURVE_DIMENSIONS = {
+    "service_group": "group", "it_proxy": "IT proxy", "conv_measure": "measure", "dependent": "dependent",
+    "industries": "industries", "estimator": "estimator", "country_type": "economies", "period": "years",
+}
+CURVE_CHOICES = {
+    **SERVICE_GROUPS_SHORT,
+    "it_c27": "c27 (post & telecom)", "it_c30": "c30 (business, with computer services)", "it_c27_c30": "c27 + c30",
+    "input_share": "input share", "direct": "direct coefficient", "leontief_total": "Leontief total",
+    "leontief_domestic": "Leontief domestic",
+    "va_proxy": "ln(value-added proxy)", "gross_output": "ln(gross output)",
+    "manufacturing": "manufacturing", "all": "all 35 industries",
+    "within_year": "country×industry + year FE", "within_country_year": "country×industry + country×year FE",
+    "pooled_country_year_industry": "pooled: country×year + industry FE",
+    "all_economies": "all economies", "wb_high_income": "high-income (World Bank)", "service_oriented": "service-oriented",
+    "high_income_service_oriented": "high-income, service-oriented", "wb_not_high_income": "not high-income (World Bank)",
     "manufacturing_oriented": "manufacturing-oriented",
-}
-TERMS = {
-    "conv": "Conv(t−1)",
-    "conv_x_hightech": "Conv(t−1) × HighTech",
-    "conv_x_group": "Conv(t−1) × Group",
-    "conv_x_hightech_x_group": "Conv(t−1) × HighTech × Group",
-}
-CONV_MEASURES = {"direct": "direct coefficient", "leontief": "Leontief (total requirement)"}
-DEPENDENTS = {"va_proxy": "ln(value-added proxy)", "gross_output": "ln(gross output)"}
-FIXED_EFFECTS = {
-    "country_industry+year": "country×industry and year",
-    "country_industry+country_year": "country×industry and country×year",
-    "country_industry+industry_year": "country×industry and industry×year",
+    "high_income_manufacturing_oriented": "high-income, manufacturing-oriented",
+    "other_manufacturing_oriented": "not high-income, manufacturing-oriented", "korea_taiwan": "Korea and Taiwan",
+    "1996_2011": "1996–2011", "2000_2011": "2000–2011",
 }
 STUDIES = {
     "kiet2018": "Manufacturing–services convergence (2018 study, WIOD 2013)",

@@ -23,7 +23,8 @@ from plotly.subplots import make_subplots
 
 from dagster_project.analysis import formatting as fmt
 from dagster_project.analysis import labels
-from dagster_project.analysis.claims import IT_PROXY, SIGNIFICANCE
+from dagster_project.analysis.claims import IT_PROXY
+from dagster_project.analysis.specification_curve import DIMENSIONS, NOT_TESTABLE
 
 TEMPLATES = Path(__file__).parent / "templates"
 PEERS = ("KOR", "USA", "DEU", "JPN", "CHN", "TWN")
@@ -41,6 +42,11 @@ SOURCES = {
     "kita": "published figures of the KITA 2021 study",
 }
 QUALITATIVE = "the study states this finding without a figure"
+CURVE_OUTCOME_COLOURS = {"supports": "#1a7f37", "inconclusive": "#8c959f", "contradicts": "#cf222e"}
+CURVE_EFFECT_TITLES = {
+    "f2_it_most": "IT proxy minus rival, 1-sd effects (log points)",
+    None: "effect of 1 sd of convergence (log points)",
+}
 
 
 @dataclass
@@ -48,7 +54,8 @@ class ReportData:
     """What the report reads from the warehouse (assets/analysis.py queries it)."""
 
     servitization: pd.DataFrame  # marts.fct_manufacturing_servitization, WIOD 2013, industry MFG
-    estimates: pd.DataFrame  # analytics.regression_results joined with regression_specs
+    curve: pd.DataFrame  # analytics.specification_curve
+    curve_verdicts: pd.DataFrame  # analytics.specification_curve_verdicts
     convergence_ledger: pd.DataFrame  # analytics.convergence_claims_ledger
     innovation_ledger: pd.DataFrame = field(default_factory=pd.DataFrame)  # marts.claims_ledger
     innovation_index: pd.DataFrame = field(default_factory=pd.DataFrame)  # marts.fct_innovation_index
@@ -399,50 +406,79 @@ def latest_ranking(servitization: pd.DataFrame, group: str = "business", names: 
     return _with_source(figure, ["wiod"], "Korea in red")
 
 
-def coefficient_grid(estimates: pd.DataFrame, title: str, row_label, note: str = "") -> go.Figure:
-    """Point estimates with 95% intervals, one panel per service group, each with its own scale.
+def _choices(row) -> str:
+    """A specification's choices in words, in the grid's order."""
+    return "; ".join(labels.label(labels.CURVE_CHOICES, row[d]) for d in DIMENSIONS if not fmt.missing(row[d]))
 
-    `row_label(row) -> str` names the rows within a panel; filled markers are significant at 5%.
-    Panels with their own x-axes keep a large coefficient (the IT proxy's tiny share, the
-    Korea-and-Taiwan sample) from squashing the others to a dot at zero.
-    """
-    groups = [g for g in labels.SERVICE_GROUPS if g in set(estimates["service_group"])]
-    rows = estimates.assign(label=[row_label(r) for _, r in estimates.iterrows()])
-    order = list(dict.fromkeys(rows.sort_values(["_row_order"] if "_row_order" in rows else ["label"])["label"]))
-    figure = make_subplots(
-        rows=1, cols=max(1, len(groups)), shared_yaxes=True, horizontal_spacing=0.025,
-        subplot_titles=[labels.label(labels.SERVICE_GROUPS_SHORT, g) for g in groups],
+
+def specification_curve_chart(curve: pd.DataFrame, verdict: dict) -> go.Figure:
+    """Simonsohn, Simmons and Nelson's (2020) chart of one claim: the counted specifications sorted
+    by their one-standard-deviation effect with 95% intervals, over a panel marking each one's
+    choices, both coloured by outcome; the study's own specifications as diamonds. Mechanically
+    biased specifications are not drawn (the caption counts them)."""
+    counted = curve[curve["outcome"].isin(CURVE_OUTCOME_COLOURS)].sort_values(["effect_1sd", "spec_id"])
+    counted = counted.reset_index(drop=True).assign(rank=lambda f: f.index + 1)
+    dimensions = [d for d in DIMENSIONS if counted[d].nunique() > 1]
+    choice_rows = [
+        f"{labels.label(labels.CURVE_DIMENSIONS, d)}: {labels.label(labels.CURVE_CHOICES, c)}"
+        for d in dimensions for c in labels.CURVE_CHOICES if c in set(counted[d])
+    ]
+    curve_height, row_height = 300, 21  # pixels: the estimates, and each choice's row beneath
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.03,
+                           row_heights=[curve_height, row_height * max(len(choice_rows), 1)])
+    for outcome, colour in CURVE_OUTCOME_COLOURS.items():
+        chosen = counted[counted["outcome"] == outcome]
+        if chosen.empty:
+            continue
+        figure.add_trace(
+            go.Scatter(
+                x=chosen["rank"], y=chosen["effect_1sd"], mode="markers", name=outcome, legendgroup=outcome,
+                marker={"size": 5, "color": colour},
+                error_y={"type": "data", "symmetric": False, "array": chosen["effect_1sd_high"] - chosen["effect_1sd"],
+                         "arrayminus": chosen["effect_1sd"] - chosen["effect_1sd_low"], "color": colour,
+                         "thickness": 1, "width": 0},
+                customdata=[[_choices(r), fmt.p_value(r["p_value"]), r["inference"], fmt.integer(r["n_obs"])]
+                            for _, r in chosen.iterrows()],
+                hovertemplate="%{customdata[0]}<br>effect %{y:.3f}, p = %{customdata[1]} (%{customdata[2]}), "
+                "n = %{customdata[3]}<extra>" + outcome + "</extra>",
+            ),
+            row=1, col=1,
+        )
+        marks = [(rank, f"{labels.label(labels.CURVE_DIMENSIONS, d)}: {labels.label(labels.CURVE_CHOICES, choice)}")
+                 for d in dimensions for rank, choice in zip(chosen["rank"], chosen[d])]
+        figure.add_trace(
+            go.Scatter(x=[m[0] for m in marks], y=[m[1] for m in marks], mode="markers", legendgroup=outcome,
+                       showlegend=False, hoverinfo="skip", marker={"symbol": "line-ns-open", "size": 8, "color": colour}),
+            row=2, col=1,
+        )
+    study = counted[counted["is_study_specification"]]
+    if not study.empty:
+        figure.add_trace(
+            go.Scatter(x=study["rank"], y=study["effect_1sd"], mode="markers", name="the study's specification",
+                       marker={"symbol": "diamond-open", "size": 12, "color": "#24292f", "line": {"width": 2}},
+                       hoverinfo="skip"),
+            row=1, col=1,
+        )
+    figure.add_hline(y=0, line_dash="dot", line_color="#57606a", row=1, col=1)
+    figure.update_yaxes(title_text=CURVE_EFFECT_TITLES.get(verdict["claim_key"], CURVE_EFFECT_TITLES[None]), row=1, col=1)
+    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(choice_rows)), tickmode="array",
+                        tickvals=choice_rows, automargin=True, tickfont={"size": 11}, row=2, col=1)
+    figure.update_xaxes(title_text="specifications, sorted by the estimated effect", row=2, col=1)
+    shares = (f"{fmt.share_as_percent(verdict['share_supporting'], 0)} support, "
+              f"{fmt.share_as_percent(verdict['share_contradicting'], 0)} contradict, "
+              f"{fmt.share_as_percent(verdict['share_inconclusive'], 0)} inconclusive")
+    figure.update_layout(
+        title=f"{verdict['claim']}: {verdict['verdict']} ({shares} of {fmt.integer(verdict['n_counted'])})",
+        height=180 + curve_height + row_height * len(choice_rows),
+        legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"},
     )
-    for col, group in enumerate(groups, start=1):
-        panel = rows[rows["service_group"] == group]
-        for significant in (True, False):
-            chosen = panel[(panel["p_value"] < SIGNIFICANCE) == significant]
-            if chosen.empty:
-                continue
-            figure.add_trace(
-                go.Scatter(
-                    x=chosen["coef"], y=chosen["label"], mode="markers",
-                    name="p < 0.05" if significant else "p ≥ 0.05", showlegend=False,
-                    marker={"size": 9, "color": "#0969da", "symbol": "circle" if significant else "circle-open",
-                            "line": {"width": 2, "color": "#0969da"}},
-                    error_x={"type": "data", "symmetric": False, "array": chosen["ci_high"] - chosen["coef"],
-                             "arrayminus": chosen["coef"] - chosen["ci_low"], "color": "#57606a"},
-                    customdata=list(zip(chosen["ci_low"], chosen["ci_high"], chosen["p_value"])),
-                    hovertemplate="%{y}<br>β = %{x:.3f} [%{customdata[0]:.3f}, %{customdata[1]:.3f}]"
-                    "<br>p = %{customdata[2]:.3f}<extra>" + labels.label(labels.SERVICE_GROUPS, group) + "</extra>",
-                ),
-                row=1, col=col,
-            )
-        figure.add_vline(x=0, line_dash="dot", line_color="#8c959f", row=1, col=col)
-        figure.update_xaxes(nticks=4, row=1, col=col)
-    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)), automargin=True)
-    figure.update_layout(title=title, height=190 + 42 * len(order))
-    figure.add_annotation(
-        text="coefficient β with 95% interval (standard errors clustered by country×industry); "
-        "filled: p < 0.05, hollow: p ≥ 0.05; each panel has its own scale",
-        xref="paper", yref="paper", x=0.5, y=0, yshift=-34, showarrow=False, font={"size": 12},
+    figure = _with_source(
+        figure, ["wiod", "income"],
+        f"Each column is one specification; bars are 95% intervals; {fmt.integer(verdict['n_mechanically_biased'])} "
+        "mechanically biased specifications are left out and not drawn",
     )
-    return _with_source(figure, ["wiod", "income"], note)
+    figure.layout.meta = {**figure.layout.meta, "claim": verdict["claim_key"]}
+    return figure
 
 
 def _peer_index(index: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -549,43 +585,6 @@ def rank_claims_chart(rows: list[dict], names: dict[str, str]) -> go.Figure | No
     return _with_source(figure, ["kita", "wdi", "patstat", "ncses", "itu"])
 
 
-def _coefficient_rows(estimates: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, callable]]:
-    """The estimates behind findings 2, 3 and 4, and how each row is named."""
-    base = estimates
-    if "dependent" in base:
-        base = base[base["dependent"] == "va_proxy"]
-    if "fixed_effects" in base:
-        base = base[base["fixed_effects"] == "country_industry+year"]
-    f2 = base[(base["finding"] == "f2") & (base["sample"] == "all_manufacturing") & (base["term"] == "conv")]
-    f2 = f2.assign(_row_order=f2["conv_measure"].map({m: i for i, m in enumerate(labels.CONV_MEASURES)}))
-    direct = base[base["conv_measure"] == "direct"]
-    f3_split = direct[(direct["finding"] == "f3") & direct["sample"].isin(["high_income", "manufacturing_oriented"])]
-    f3_triple = direct[(direct["finding"] == "f3") & (direct["sample"] == "all_manufacturing")
-                       & (direct["term"] == "conv_x_hightech_x_group")]
-    f3 = pd.concat([f3_split, f3_triple], ignore_index=True)
-    sample_order = {"high_income": 0, "manufacturing_oriented": 1, "all_manufacturing": 2}
-    term_order = {t: i for i, t in enumerate(labels.TERMS)}
-    f3 = f3.assign(_row_order=[sample_order.get(s, 9) * 10 + (term_order.get(t, 9) if s != "all_manufacturing" else
-                                                              (0 if g == "high_income" else 1))
-                               for s, t, g in zip(f3["sample"], f3["term"], f3.get("group_definition", [None] * len(f3)))])
-    f4 = base[(base["finding"] == "f4") & (base["sample"] == "korea_taiwan")]
-    f4 = f4.assign(_row_order=[list(labels.CONV_MEASURES).index(m) * 10 + term_order.get(t, 9)
-                               for m, t in zip(f4["conv_measure"], f4["term"])])
-
-    def f3_label(row) -> str:
-        if row["sample"] == "all_manufacturing":
-            group = labels.label(labels.GROUP_DEFINITIONS, row.get("group_definition"))
-            return f"All economies: Conv × HighTech × {group}"
-        return f"{labels.label(labels.SAMPLES, row['sample']).capitalize()}: {labels.label(labels.TERMS, row['term'])}"
-
-    return {
-        "f2": (f2, lambda r: labels.label(labels.CONV_MEASURES, r["conv_measure"]).capitalize()),
-        "f3": (f3, f3_label),
-        "f4": (f4, lambda r: f"{labels.label(labels.CONV_MEASURES, r['conv_measure']).capitalize()}: "
-                             f"{labels.label(labels.TERMS, r['term'])}"),
-    }
-
-
 def _reference_year(data: ReportData) -> int | None:
     """The reference year most rank claims are about (the study's 2018), else the latest."""
     if data.innovation_index.empty:
@@ -599,27 +598,26 @@ def _reference_year(data: ReportData) -> int | None:
     return max(years)
 
 
+def curve_charts(curve: pd.DataFrame, verdicts: pd.DataFrame) -> dict[str, list[go.Figure]]:
+    """One specification-curve chart per testable claim, under its finding's section ('f2', ...)."""
+    figures: dict[str, list[go.Figure]] = {}
+    for verdict in verdicts.sort_values("claim_number").to_dict("records"):
+        if verdict["verdict"] != NOT_TESTABLE:
+            figure = specification_curve_chart(curve[curve["claim_key"] == verdict["claim_key"]], verdict)
+            figures.setdefault(f"f{verdict['finding']}", []).append(figure)
+    return figures
+
+
 def charts(data: ReportData, rows: list[dict]) -> dict[str, list[go.Figure]]:
     """The figures of each section, keyed like the ledger's sections."""
     names = data.country_names
-    coefficient = _coefficient_rows(data.estimates)
-    unit_note = ("Direct coefficient: β ≈ % change in the value-added proxy per percentage point of the lagged "
-                 "service share")
     figures: dict[str, list[go.Figure]] = {
         "f1": [
             share_over_time(data.servitization, IT_PROXY, names),
             share_over_time(data.servitization, "business", names),
             latest_ranking(data.servitization, "business", names),
         ],
-        "f2": [coefficient_grid(
-            coefficient["f2"][0], "Finding 2: effect of last year's convergence on ln(value-added proxy), all manufacturing",
-            coefficient["f2"][1], unit_note)],
-        "f3": [coefficient_grid(
-            coefficient["f3"][0], "Finding 3: effects by technology level and country type (direct coefficients)",
-            coefficient["f3"][1], unit_note)],
-        "f4": [coefficient_grid(
-            coefficient["f4"][0], "Finding 4: Korea and Taiwan only (own chart and scales: estimates far larger)",
-            coefficient["f4"][1], unit_note)],
+        **curve_charts(data.curve, data.curve_verdicts),
     }
     year = _reference_year(data)
     if year is not None:
@@ -652,7 +650,8 @@ def _figure_html(figures: dict[str, list[go.Figure]]) -> dict[str, list[dict]]:
         for figure in members:
             div = pio.to_html(figure, full_html=False, include_plotlyjs="inline" if first else False,
                               config={"displaylogo": False, "responsive": True})
-            html[key].append({"div": Markup(div), "source": source_note(figure)})
+            meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+            html[key].append({"div": Markup(div), "source": source_note(figure), "claim": meta.get("claim", "")})
             first = False
     return html
 
@@ -665,6 +664,11 @@ def sections(rows: list[dict]) -> list[dict]:
         study["sections"].setdefault(row["section"], {"key": row["section"], "label": row["section_label"], "rows": []})
         study["sections"][row["section"]]["rows"].append(row)
     return [{**s, "sections": list(s["sections"].values())} for s in studies.values()]
+
+
+def curve_rule(verdicts: pd.DataFrame) -> str:
+    """The rule that turned the curves into verdicts, as the verdict table states it."""
+    return str(verdicts["rule"].iloc[0]) if not verdicts.empty else ""
 
 
 def render(data: ReportData, notes: list[str], generated: datetime | None = None) -> str:
@@ -681,6 +685,7 @@ def render(data: ReportData, notes: list[str], generated: datetime | None = None
         studies=sections(rows),
         figures=figures,
         index_year=year,
+        curve_rule=curve_rule(data.curve_verdicts),
         rows=rows,
         verdicts=sorted({r["verdict_label"] for r in rows}),
         notes=notes,

@@ -7,7 +7,7 @@ fails, these assets do not run and the last good tables and report stay in place
 import dagster as dg
 import pandas as pd
 
-from dagster_project.analysis import claims, regressions
+from dagster_project.analysis import claims, curve_tables, regressions, specification_curve
 from dagster_project.automation import FOLLOW_INPUTS
 from dagster_project.lake import transactions
 from dagster_project.resources import WarehouseResource
@@ -24,6 +24,22 @@ INNOVATION_INDEX = dg.AssetKey(["marts", "fct_innovation_index"])
 COUNTRIES = dg.AssetKey(["marts", "dim_country"])
 SPECS_KEY = dg.AssetKey(["analytics", "regression_specs"])
 RESULTS_KEY = dg.AssetKey(["analytics", "regression_results"])
+CURVE_KEY = dg.AssetKey(["analytics", "specification_curve"])
+CURVE_VERDICTS_KEY = dg.AssetKey(["analytics", "specification_curve_verdicts"])
+# What the specification panel query (analysis/specification_panel.sql) and the grid read.
+CURVE_SEEDS = (
+    "specification_choices", "specification_claims", "specification_claim_choices", "specification_country_types",
+    "specification_it_proxies", "specification_bias_rules", "specification_settings", "service_groups",
+)
+CURVE_INPUTS = [
+    PANEL,
+    dg.AssetKey(["marts", "fct_country_industry_year"]),
+    dg.AssetKey(["marts", "dim_industry"]),
+    COUNTRIES,
+    dg.AssetKey(["intermediate", "int_industry_inputs_by_supplier"]),
+    dg.AssetKey(["intermediate", "leontief_industry_multipliers"]),
+    *(dg.AssetKey(["seeds", name]) for name in CURVE_SEEDS),
+]
 CLAIMS_KEY = dg.AssetKey(["analytics", "convergence_claims_ledger"])
 REPORT_FILE = "convergence_findings.html"
 
@@ -124,7 +140,8 @@ RESULT_DESCRIPTIONS = {
 CLAIM_DESCRIPTION = (
     "Findings 1-5 of the 2018 convergence study, each tested on this warehouse: the claim, the value computed "
     "here, the evidence, a verdict (reproduced / not reproduced / not testable with this data) and its reason. "
-    "Rules in dagster_project/analysis/claims.py; significance level 5%."
+    "Findings 2-4 are judged on their specification curves (analytics.specification_curve_verdicts: robust is "
+    "reproduced, fragile or contradicted not reproduced); rules in dagster_project/analysis/claims.py."
 )
 CLAIM_DESCRIPTIONS = {
     "claim_id": "Claim key: kiet2018_f<finding>_<n>, n numbering the ledger's rows in order.",
@@ -166,6 +183,19 @@ def comment_on(con, table: str, description: str, columns: dict[str, str]) -> No
             description="Coefficients of every specification with clustered standard errors, confidence "
             "intervals, observations, clusters and within R²; estimated with linearmodels PanelOLS.",
         ),
+        dg.AssetSpec(
+            CURVE_KEY, deps=CURVE_INPUTS, group_name="analysis", owners=["team:research"], kinds={"python", "duckdb"},
+            automation_condition=FOLLOW_INPUTS,
+            description="Specification curves of findings 2-4: every combination of the choices declared in the "
+            "specification seeds, with its estimate, clustered or wild-bootstrap inference, mechanical-bias flag "
+            "and outcome (supports, contradicts, inconclusive).",
+        ),
+        dg.AssetSpec(
+            CURVE_VERDICTS_KEY, deps=CURVE_INPUTS, group_name="analysis", owners=["team:research"],
+            kinds={"python", "duckdb"}, automation_condition=FOLLOW_INPUTS,
+            description="Per claim of findings 2-4: the shares of its specifications that support, contradict or "
+            "leave it open, and the verdict (robust, fragile, contradicted, not testable) by the declared rule.",
+        ),
     ],
 )
 def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -174,14 +204,30 @@ def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseRes
         specs = regressions.specifications()
         spec_rows, results = regressions.run(panel, specs)
         context.log.info(f"estimated {len(specs)} specifications on {len(panel)} panel rows")
+        grid = _curve_grid(con)
+        curve = specification_curve.estimate(
+            specification_curve.wide_panel(con.execute(specification_curve.PANEL_QUERY.read_text()).df()), grid
+        )
+        verdicts = specification_curve.verdicts(curve, grid)
+        context.log.info(f"estimated the specification curves: {len(curve)} specifications of {len(verdicts)} claims")
         for attempt in transactions(con):
             with attempt:
                 replace_rows(con, "analytics.regression_specs", SPEC_COLUMNS, spec_rows)
                 comment_on(con, "analytics.regression_specs", SPEC_DESCRIPTION, SPEC_DESCRIPTIONS)
                 replace_rows(con, "analytics.regression_results", RESULT_COLUMNS, results)
                 comment_on(con, "analytics.regression_results", RESULT_DESCRIPTION, RESULT_DESCRIPTIONS)
+                for table, columns, frame, description, descriptions in (
+                    (curve_tables.CURVE_TABLE, curve_tables.CURVE_COLUMNS, curve, curve_tables.CURVE_DESCRIPTION,
+                     curve_tables.CURVE_DESCRIPTIONS),
+                    (curve_tables.VERDICTS_TABLE, curve_tables.VERDICT_COLUMNS, verdicts,
+                     curve_tables.VERDICTS_DESCRIPTION, curve_tables.VERDICTS_DESCRIPTIONS),
+                ):
+                    replace_rows(con, table, columns, frame)
+                    comment_on(con, table, description, descriptions)
         for key, columns, descriptions in (
-            (SPECS_KEY, SPEC_COLUMNS, SPEC_DESCRIPTIONS), (RESULTS_KEY, RESULT_COLUMNS, RESULT_DESCRIPTIONS)
+            (SPECS_KEY, SPEC_COLUMNS, SPEC_DESCRIPTIONS), (RESULTS_KEY, RESULT_COLUMNS, RESULT_DESCRIPTIONS),
+            (CURVE_KEY, curve_tables.CURVE_COLUMNS, curve_tables.CURVE_DESCRIPTIONS),
+            (CURVE_VERDICTS_KEY, curve_tables.VERDICT_COLUMNS, curve_tables.VERDICTS_DESCRIPTIONS),
         ):
             yield dg.MaterializeResult(
                 asset_key=key,
@@ -192,9 +238,21 @@ def regression_tables(context: dg.AssetExecutionContext, warehouse: WarehouseRes
             )
 
 
+def _curve_grid(con) -> specification_curve.Grid:
+    """The specification grid from its seeds (dbt/seeds/analysis, and the service groups)."""
+    seeds = {name: con.execute(f"select * from seeds.{name}").df() for name in CURVE_SEEDS}
+    return specification_curve.Grid.from_tables(
+        claims=seeds["specification_claims"], claim_choices=seeds["specification_claim_choices"],
+        country_types=seeds["specification_country_types"], bias_rules=seeds["specification_bias_rules"],
+        settings=seeds["specification_settings"],
+        service_groups=seeds["service_groups"].query("classification == 'wiod2013'"),
+        it_proxies=seeds["specification_it_proxies"],
+    )
+
+
 @dg.asset(
     key=CLAIMS_KEY,
-    deps=[SERVITIZATION, SPECS_KEY, RESULTS_KEY, PANEL],
+    deps=[SERVITIZATION, SPECS_KEY, RESULTS_KEY, PANEL, CURVE_VERDICTS_KEY],
     group_name="analysis",
     owners=["team:research"],
     automation_condition=FOLLOW_INPUTS,
@@ -213,6 +271,7 @@ def convergence_claims_ledger(warehouse: WarehouseResource) -> dg.MaterializeRes
                     f"select service_group, stddev_samp(conv_direct_lag) from {'.'.join(PANEL.path)} group by all"
                 ).fetchall()
             ),
+            con.execute(f"select * from {curve_tables.VERDICTS_TABLE} order by claim_number").df(),
         )
         for attempt in transactions(con):
             with attempt:
@@ -228,14 +287,14 @@ def convergence_claims_ledger(warehouse: WarehouseResource) -> dg.MaterializeRes
 
 @dg.asset(
     key=["reports", "convergence_findings"],
-    deps=[SERVITIZATION, SPECS_KEY, RESULTS_KEY, CLAIMS_KEY, INNOVATION_LEDGER, INNOVATION_INDEX, COUNTRIES],
+    deps=[SERVITIZATION, CURVE_KEY, CURVE_VERDICTS_KEY, CLAIMS_KEY, INNOVATION_LEDGER, INNOVATION_INDEX, COUNTRIES],
     group_name="analysis",
     owners=["team:research"],
     automation_condition=FOLLOW_INPUTS,
     kinds={"html", "plotly"},
     description=f"warehouse/reports/{REPORT_FILE}: a summary of what holds, what does not and what cannot be "
     "tested; per study and finding its charts (service-input shares of Korea and its peers, the latest ranking, "
-    "coefficient panels, the innovation index) and evidence; the full claims ledger, sortable and filterable. "
+    "a specification curve per testable claim of findings 2-4, the innovation index) and evidence; the full claims ledger, sortable and filterable. "
     "One self-contained HTML file.",
 )
 def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -248,14 +307,8 @@ def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             servitization=con.execute(
                 f"select * from {'.'.join(SERVITIZATION.path)} where classification = 'wiod2013' and industry_code = 'MFG'"
             ).df(),
-            estimates=con.execute(
-                """
-                select r.*, s.service_group, s.conv_measure, s.finding, s.sample, s.group_definition,
-                    s.dependent, s.fixed_effects
-                from analytics.regression_results r join analytics.regression_specs s using (spec_id)
-                where s.dependent = 'va_proxy' and s.fixed_effects = 'country_industry+year'
-                """
-            ).df(),
+            curve=con.execute(f"select * from {curve_tables.CURVE_TABLE}").df(),
+            curve_verdicts=con.execute(f"select * from {curve_tables.VERDICTS_TABLE}").df(),
             convergence_ledger=con.execute("select * from analytics.convergence_claims_ledger").df(),
             innovation_ledger=_optional_table(con, "marts", "claims_ledger"),
             innovation_index=_optional_table(con, "marts", "fct_innovation_index"),
@@ -265,7 +318,8 @@ def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
         "WIOD 2013 has no separate computer services: post and telecommunications (c27) is the IT proxy.",
         "The value-added proxy is gross output minus intermediate inputs (the RData carries no value-added block).",
         (
-            "Verdict rules are in dagster_project/analysis/claims.py (significance level 5%) and "
+            "Verdict rules are in dagster_project/analysis/claims.py (findings 2-4: their specification curves, with "
+            "the thresholds of dbt/seeds/analysis/specification_settings.csv) and "
             "dbt/models/marts/innovation/claims_ledger.sql (ranks exactly, growth rates within 0.5 percentage points)."
         ),
         "World Bank WDI values are of the ~2025 vintage, revised since the KITA 2021 study; Taiwan is not in WDI.",
