@@ -65,8 +65,9 @@ def test_a_changed_year_rewrites_its_years_only_and_equals_a_full_rebuild(sample
 
     after = by_year(settings)
     for table, rewritten in YEAR_GRAINED.items():
-        assert set(after[table]) == set(YEARS), table
-        for year in YEARS:
+        # Every year there before is there after (the panel starts a year late: its lag).
+        assert set(after[table]) == set(before[table]) and set(before[table]) >= set(YEARS[1:]), table
+        for year in before[table]:
             if year in rewritten:
                 assert after[table][year] != before[table][year], (table, year, "not rewritten")
             else:
