@@ -46,7 +46,7 @@ START_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 20
 # A test server keeps nothing worth a disk flush.
 SERVER_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
-DATABASE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+NAME = re.compile(r"[a-z_][a-z0-9_]*")
 PR_SET_PDEATHSIG = 1
 
 
@@ -66,20 +66,46 @@ class PostgresServer:
     pid: int
     directory: Path  # the temporary folder: cluster, socket and log
 
-    def dsn(self, dbname: str) -> str:
-        """The libpq keyword string for one database, the form DuckLake's `ducklake:postgres:` takes."""
-        if not DATABASE_NAME.fullmatch(dbname):
-            raise ValueError(f"database name {dbname!r}: expected lower-case letters, digits and _")
-        return f"dbname={dbname} host={self.host} port={self.port} user={self.user}"
+    def dsn(self, dbname: str, user: str | None = None) -> str:
+        """The libpq keyword string for one database, the form DuckLake's `ducklake:postgres:` takes.
 
-    def create_database(self, name: str) -> str:
-        """Create an empty database; returns its dsn."""
+        No password: libpq reads it from PGPASSWORD or ~/.pgpass.
+        """
+        _check_name(dbname)
+        return f"dbname={dbname} host={self.host} port={self.port} user={_check_name(user or self.user)}"
+
+    def create_database(self, name: str, owner: str | None = None) -> str:
+        """Create an empty database (owned by `owner`, who may then create tables in it); returns its dsn."""
         dsn = self.dsn(name)
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if owner is not None:
+            statement += sql.SQL(" OWNER {}").format(sql.Identifier(owner))
+        self._execute(statement)
+        return dsn
+
+    def create_role(self, name: str, password: str) -> None:
+        """A login role that must give its password over TCP, as on a server other machines reach.
+
+        The cluster trusts everyone else (initdb -A trust); this role's rule goes first in
+        pg_hba.conf (scram-sha-256), and returns once the server applies it.
+        """
+        _check_name(name)
+        self._execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+        hba = self.directory / "data" / "pg_hba.conf"
+        hba.write_text(f"host all {name} {self.host}/32 scram-sha-256\n" + hba.read_text())
+        self._execute(sql.SQL("SELECT pg_reload_conf()"))
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        # Until it is applied, trust lets a wrong password in.
+        while _connects(f"{self.dsn('postgres', user=name)} password=not-{password}"):
+            if time.monotonic() > deadline:
+                raise PostgresStartError(f"the server did not apply the password rule for {name} ({hba})")
+            time.sleep(0.05)
+
+    def _execute(self, statement: sql.Composable) -> None:
         with contextlib.closing(psycopg2.connect(self.dsn("postgres"))) as con:
             con.autocommit = True  # CREATE DATABASE cannot run in a transaction
             with con.cursor() as cur:
-                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return dsn
+                cur.execute(statement)
 
 
 @contextlib.contextmanager
@@ -108,6 +134,21 @@ def postgres() -> Iterator[PostgresServer]:
     """One private server for the test session."""
     with postgres_server() as server:
         yield server
+
+
+def _check_name(name: str) -> str:
+    """A database or role name as written in dsn strings and pg_hba.conf, unquoted."""
+    if not NAME.fullmatch(name):
+        raise ValueError(f"name {name!r}: expected lower-case letters, digits and _")
+    return name
+
+
+def _connects(dsn: str) -> bool:
+    try:
+        psycopg2.connect(dsn, connect_timeout=2).close()
+        return True
+    except psycopg2.OperationalError:
+        return False
 
 
 def _server_owner() -> pwd.struct_passwd | None:
@@ -173,14 +214,12 @@ def _wait_ready(process: subprocess.Popen, dsn: str) -> bool:
     """True once the server accepts connections; False (and stopped) if it exited or never got ready."""
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
     while process.poll() is None:
-        try:
-            psycopg2.connect(dsn, connect_timeout=2).close()
+        if _connects(dsn):
             return True
-        except psycopg2.OperationalError:
-            if time.monotonic() > deadline:
-                _stop(process)
-                return False
-            time.sleep(0.05)
+        if time.monotonic() > deadline:
+            _stop(process)
+            return False
+        time.sleep(0.05)
     return False
 
 
