@@ -20,10 +20,10 @@ from dagster_project.lake import Lake
 
 
 # dbt builds are the one kind of step kept apart: dbt-duckdb cannot re-run a transaction that
-# lost a race on an SQLite catalog (it fails the model; measured 5 of 6 failing with several
-# threads), so on the embedded lake they run one at a time across all runs (pool limit 1 in
-# dagster_home/dagster.yaml); the server profile raises the limit. Python writers retry their
-# own transactions (lake.transactions) and need no pool.
+# lost a race (on an SQLite catalog 5 of 6 models failed with several threads; on PostgreSQL
+# two builds at once conflict on the tables they create), so they run one at a time across all
+# runs and machines (pool limit 1 in dagster_home/dagster.yaml and deploy/server/dagster.yaml).
+# Python writers retry their own transactions (lake.transactions) and need no pool.
 DBT_POOL = "dbt_lake"
 STAGING_IO_MANAGER = "staging_io_manager"
 PARENT_BOUND = Path(__file__).with_name("parent_bound.py")

@@ -33,7 +33,7 @@ from postgres_server import HOST, postgres, postgres_server  # noqa: F401  (post
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVER_INSTANCE = PROJECT_ROOT / "deploy" / "server" / "dagster.yaml"
 LOCAL_INSTANCE = PROJECT_ROOT / "dagster_home" / "dagster.yaml"
-# The pool of the dbt builds (dagster_project/resources.py), whose limit the server profile raises.
+# The pool of the dbt builds (dagster_project/resources.py), one at a time on every profile.
 POOL = "dbt_lake"
 YEARS = (2000, 2001)
 COMMITS_PER_YEAR = 8
