@@ -27,23 +27,29 @@ GATED = [
     dg.AssetKey(["published", "analytics_snapshot"]),
 ]
 
-# An analyst querying the published state every 0.2 s: each read opens it afresh (the snapshot
-# of the last publication, read-only) and checks every published count against the counts
-# recorded when it was published.
+# An analyst querying the published state every 0.2 s: each read looks up the last publication
+# (a fresh transaction on one read-only attach sees every new one), reads that snapshot through
+# a read-only attach pinned to it (one per snapshot, as an analyst's session would keep it), and
+# checks every published count against the counts recorded when it was published.
 READER = r"""
 import json, os, sys, time
 from dagster_project.lake import Lake
 catalog, data_path, stop, out = sys.argv[1:5]
 lake = Lake(catalog, data_path)
+latest, pinned = lake.connect(read_only=True), {}
 reads, errors, inconsistent, snapshots = 0, [], [], set()
 while True:
     try:
-        with lake.connect(read_only=True) as latest:
-            snapshot = latest.execute("select max(snapshot_id) from meta.publications").fetchone()[0]
-            published = dict(latest.execute(
+        with latest.cursor() as cur:
+            cur.execute("use lake")
+            snapshot = cur.execute("select max(snapshot_id) from meta.publications").fetchone()[0]
+            published = dict(cur.execute(
                 "select table_name, row_count from meta.published_tables where snapshot_id = ?", [snapshot]
             ).fetchall())
-        with lake.connect(read_only=True, snapshot=snapshot) as con:
+        if snapshot not in pinned:
+            pinned[snapshot] = lake.connect(read_only=True, snapshot=snapshot)
+        with pinned[snapshot].cursor() as con:
+            con.execute("use lake")
             for table in ("marts.fct_manufacturing_servitization", "analytics.regression_results"):
                 actual = con.execute(f"select count(*) from {table}").fetchone()[0]
                 if actual != published[table] or actual == 0:
