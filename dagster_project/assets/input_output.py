@@ -74,8 +74,8 @@ def check_io_years(context: dg.OpExecutionContext, warehouse: WarehouseResource,
         yield from checks
         if not all(c.passed for c in checks):
             raise dg.Failure(
-                description="blocking checks failed on the staged tables; the failing years were not written "
-                "(their stored rows are unchanged) and nothing downstream runs: "
+                description="blocking checks failed on the staged tables; nothing was written for the failing "
+                "years (their stored rows are unchanged) and nothing downstream runs: "
                 + "; ".join(f"{c.check_name}: {c.description}" for c in checks if not c.passed),
             )
         with warehouse.get_connection() as con:
