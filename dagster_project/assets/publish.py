@@ -17,7 +17,7 @@ def build_publish_asset(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
         group_name="publish",
         automation_condition=FOLLOW_INPUTS,
         owners=["team:warehouse"],
-        kinds={"ducklake"},
+        kinds={"duckdb"},
         description=(
             f"The state of the {', '.join(PUBLISHED_SCHEMAS)} schemas that analysts read (`make sql`): the lake "
             "snapshot at the end of a run in which everything upstream, checks included, succeeded, recorded "
