@@ -19,6 +19,7 @@ do; both build the same warehouse (bench/RESULTS.md compares their times).
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import socket
 import sys
@@ -256,12 +257,28 @@ def argument_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def open_instance() -> dg.DagsterInstance:
+    """DAGSTER_HOME's instance, opened under a lock on a file in that folder.
+
+    The first open of a new DAGSTER_HOME creates its SQLite storages; two `make backfill`s
+    started together would both create them, and one died on alembic's version row
+    ("UNIQUE constraint failed: alembic_version.version_num").
+    """
+    if not os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()  # Dagster's own error says to set it
+    home = Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / ".instance.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return dg.DagsterInstance.get()
+
+
 def main(argv: list[str]) -> int:
     """Arguments are read before the code location is loaded, so that `--help` or a typo starts nothing."""
     args = argument_parser().parse_args(argv)
     from dagster_project.definitions import defs
 
-    results = materialize_all(defs, dg.DagsterInstance.get(), parallel=args.parallel, years=args.years)
+    results = materialize_all(defs, open_instance(), parallel=args.parallel, years=args.years)
     return 0 if all(r.success for r in results) else 1
 
 
