@@ -71,10 +71,11 @@ bench: install-dev data $(MANIFEST)
 ui: install $(MANIFEST)
 	@$(VENV)/bin/dagster dev -h 127.0.0.1 -p 3000
 
-# The dbt documentation site (needs a materialized warehouse for the catalog): dbt/target/static_index.html
+# The dbt documentation site (needs a materialized warehouse for the catalog): dbt/target/docs/static_index.html.
+# Its own target folder: the code location reads dbt/target/manifest.json, which a docs build would rewrite.
 docs: install $(MANIFEST)
-	@eval "$$($(PY) -m dagster_project.settings)" && cd dbt && ../$(DBT) docs generate --static --quiet --profiles-dir .
-	@echo "dbt docs: dbt/target/static_index.html (one self-contained file)"
+	@eval "$$($(PY) -m dagster_project.settings)" && cd dbt && ../$(DBT) docs generate --static --quiet --profiles-dir . --target-path target/docs
+	@echo "dbt docs: dbt/target/docs/static_index.html (one self-contained file)"
 
 # A DuckDB shell on the analysts' published state (read-only: it never blocks the pipeline).
 sql: install

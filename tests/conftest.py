@@ -3,12 +3,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
+from filelock import FileLock
 
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers (wiod_sample)
 
@@ -58,13 +60,14 @@ def table_checksums(settings: Settings, *, published: bool = False) -> dict[str,
         }
 
 
-def copy_lake(settings: Settings, warehouse_dir: Path) -> Settings:
+def copy_lake(settings: Settings, warehouse_dir: Path, raw_dir: Path | None = None) -> Settings:
     """A copy of an embedded (SQLite-catalog) lake under `warehouse_dir`, for a test that writes to it.
 
     DuckLake stores its data path in the catalog (data files are relative to it), so the copy's
-    catalog is pointed at the copied data folder.
+    catalog is pointed at the copied data folder. The copy reads `raw_dir` (by default the
+    original's raw folder).
     """
-    copied = Settings(data_mirror=settings.data_mirror, raw_dir=settings.raw_dir, warehouse_dir=warehouse_dir)
+    copied = Settings(data_mirror=settings.data_mirror, raw_dir=raw_dir or settings.raw_dir, warehouse_dir=warehouse_dir)
     shutil.copytree(settings.lake.sqlite_file.parent, copied.lake.sqlite_file.parent)
     with sqlite3.connect(copied.lake.sqlite_file) as catalog:
         catalog.execute("update ducklake_metadata set value = ? where key = 'data_path'", [copied.data_path])
@@ -73,9 +76,56 @@ def copy_lake(settings: Settings, warehouse_dir: Path) -> Settings:
 
 @dataclass
 class BuiltWarehouse:
+    """A warehouse some run built: where it is now, and the Dagster instance that holds that run."""
+
     settings: Settings
-    results: list
-    checks: dict[str, bool]
+    dagster_home: Path
+    run_id: str
+    built_warehouse_dir: Path  # where the run wrote (the paths in its events)
+
+    def events(self) -> list[dg.DagsterEvent]:
+        with dg.DagsterInstance.from_config(str(self.dagster_home)) as instance:
+            return [r.dagster_event for r in instance.all_logs(self.run_id) if r.dagster_event is not None]
+
+    @property
+    def checks(self) -> dict[str, bool]:
+        """The run's asset check results by check name."""
+        return {
+            e.event_specific_data.check_name: e.event_specific_data.passed
+            for e in self.events()
+            if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        }
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """`build(folder)` run by one test process of the session, the others waiting for it.
+
+    `make test` runs two pytest-xdist workers; a warehouse that several of their tests need
+    is built once into the folder all workers share (the parent of each worker's own temp
+    folder), under a file lock. A build that failed is not retried by the other worker: it
+    fails with the first one's error.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder, done, failed = shared / name, shared / f"{name}.done", shared / f"{name}.failed"
+    with FileLock(str(shared / f"{name}.lock")):
+        if failed.exists():
+            pytest.fail(f"building {name} failed in another worker:\n{failed.read_text()}")
+        if not done.exists():
+            try:
+                build(folder)
+            except BaseException as exc:
+                failed.write_text(f"{type(exc).__name__}: {exc}"[-6000:])
+                raise
+            done.touch()
+    return folder
+
+
+def _latest_run_id(dagster_home: Path) -> str:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (run,) = instance.get_runs(limit=1)
+        return run.run_id
 
 
 @pytest.fixture(scope="session")
@@ -84,28 +134,27 @@ def real_warehouse(tmp_path_factory) -> BuiltWarehouse:
 
     Only PATH and HOME, and the documented settings that send the warehouse and the run
     history to scratch folders (the raw folder is the project's own `data/raw`, which
-    `make data` fills from the mirror). Shared by the real-data tests.
+    `make data` fills from the mirror). Built once per session and only read by the
+    real-data tests.
     """
     if not (SHARED_DATA / "wiod2013").is_dir():
         pytest.fail(f"no data mirror at {SHARED_DATA}: the real-data tests need ../shared/data")
-    root = tmp_path_factory.mktemp("real")
-    home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home)
-    env = {
-        "PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), "DATA_MIRROR": str(SHARED_DATA),
-        "WAREHOUSE_DIR": str(root / "warehouse"), "DAGSTER_HOME": str(home),
-    }
-    made = subprocess.run(["make", "run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=1500)
-    assert made.returncode == 0, f"make run failed:\n{made.stdout[-4000:]}\n{made.stderr[-4000:]}"
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        (run,) = instance.get_runs(limit=1)
-        checks = {
-            record.dagster_event.event_specific_data.check_name: record.dagster_event.event_specific_data.passed
-            for record in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+
+    def make_run(root: Path) -> None:
+        home = root / "dagster_home"
+        home.mkdir(parents=True)
+        shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home)
+        env = {
+            "PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), "DATA_MIRROR": str(SHARED_DATA),
+            "WAREHOUSE_DIR": str(root / "warehouse"), "DAGSTER_HOME": str(home),
         }
+        made = subprocess.run(["make", "run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=1500)
+        assert made.returncode == 0, f"make run failed:\n{made.stdout[-4000:]}\n{made.stderr[-4000:]}"
+
+    root = built_once(tmp_path_factory, "real", make_run)
     settings = Settings(data_mirror=SHARED_DATA, raw_dir=PROJECT_ROOT / "data" / "raw", warehouse_dir=root / "warehouse")
-    return BuiltWarehouse(settings, [run], checks)
+    home = root / "dagster_home"
+    return BuiltWarehouse(settings, home, _latest_run_id(home), settings.warehouse_dir)
 
 
 def run_io_years(defs: dg.Definitions, years: list[str]) -> dg.ExecuteInProcessResult:
@@ -125,19 +174,28 @@ def sample_pipeline(tmp_path_factory) -> BuiltWarehouse:
     """A complete good run on generated WIOD years beside the mirror's real indicator files.
 
     The last good state the reliability and bad-input tests start from; a test that breaks a
-    file restores it.
+    file restores it. The run is made once per session (`built_once`); each test process works
+    on its own copy of the raw folder and the warehouse, since its tests write to them.
     """
     from pipeline_sample import build_raw_dir, settings_for
 
     from dagster_project.definitions import build_defs
     from dagster_project.materialize import materialize_all
 
-    root = tmp_path_factory.mktemp("sample_pipeline")
-    build_raw_dir(root / "raw")
-    settings = settings_for(root, root / "raw")
-    results = materialize_all(build_defs(settings), dg.DagsterInstance.ephemeral(), report=lambda _: None)
-    assert all(r.success for r in results), "the good run on the generated sample failed"
-    return BuiltWarehouse(settings, results, {})
+    def good_run(root: Path) -> None:
+        build_raw_dir(root / "raw")
+        (root / "dagster_home").mkdir()
+        with dg.DagsterInstance.local_temp(str(root / "dagster_home")) as instance:
+            results = materialize_all(build_defs(settings_for(root, root / "raw")), instance, report=lambda _: None)
+        assert all(r.success for r in results), "the good run on the generated sample failed"
+
+    built = built_once(tmp_path_factory, "sample_pipeline", good_run)
+    root = tmp_path_factory.mktemp("sample_copy")
+    shutil.copytree(built / "raw", root / "raw", symlinks=True)
+    shutil.copytree(built / "warehouse", root / "warehouse", ignore=shutil.ignore_patterns("lake"))
+    settings = copy_lake(settings_for(built, built / "raw"), root / "warehouse", raw_dir=root / "raw")
+    home = built / "dagster_home"
+    return BuiltWarehouse(settings, home, _latest_run_id(home), built / "warehouse")
 
 
 @pytest.fixture

@@ -250,12 +250,10 @@ def test_a_good_run_names_the_files_it_wrote_and_its_log_holds_dbts_output(sampl
     dbt's own output (which no longer reaches the console), dbt started bound to its process."""
     from dbt.version import __version__ as dbt_version
 
-    (result,) = sample_pipeline.results
-    folder = sample_pipeline.settings.warehouse_dir
-    assert written_files(result.all_events) == {
-        "reports/convergence_findings": str(folder / "reports" / "convergence_findings.html"),
+    assert written_files(sample_pipeline.events()) == {
+        "reports/convergence_findings": str(sample_pipeline.built_warehouse_dir / "reports" / "convergence_findings.html"),
     }
-    log = (folder / "logs" / f"refresh_all-{result.run_id}.log").read_text()
+    log = (sample_pipeline.settings.warehouse_dir / "logs" / f"refresh_all-{sample_pipeline.run_id}.log").read_text()
     events, output = log.split("\n==== console output of the run (dbt, libraries) ====\n")
     dbt = Path(sys.executable).parent / "dbt"
     for domain in DBT_DOMAINS:

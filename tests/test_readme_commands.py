@@ -118,7 +118,7 @@ def test_make_backfill_reruns_a_year_and_everything_downstream(sample_pipeline, 
 def test_make_docs_builds_the_dbt_site(sample_copy):
     result = make("docs", WAREHOUSE_DIR=str(sample_copy.warehouse_dir))
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    site = PROJECT_ROOT / "dbt" / "target" / "static_index.html"
+    site = PROJECT_ROOT / "dbt" / "target" / "docs" / "static_index.html"
     assert "fct_manufacturing_servitization" in site.read_text(encoding="utf-8")
 
 
