@@ -13,9 +13,9 @@ import pytest
 from conftest import SHARED_DATA, warehouse_connection
 from indicator_samples import write_csv, write_indicator_sources
 
-from dagster_project import indicator_sources
+from dagster_project.indicators import catalogue as indicator_sources
 from dagster_project.definitions import build_defs
-from dagster_project.indicator_sources import (
+from dagster_project.indicators.catalogue import (
     ITU_IDI_2017,
     KITA_PUBLISHED,
     NCSES_GERD_GDP,

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from indicator_samples import write_csv, write_indicator_sources
 
-from dagster_project import indicator_sources
-from dagster_project.indicator_sources import (
+from dagster_project.indicators import catalogue as indicator_sources
+from dagster_project.indicators.catalogue import (
     NCSES_GERD_GDP,
     WB_COUNTRY_CLASSIFICATION,
     WDI_INDICATORS,

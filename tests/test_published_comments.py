@@ -9,7 +9,7 @@ schema is required to be fully described here.
 import pytest
 from conftest import warehouse_connection
 
-from dagster_project.publish import PUBLISHED_SCHEMAS
+from dagster_project.storage.publish import PUBLISHED_SCHEMAS
 
 DESCRIBED_SCHEMAS = list(PUBLISHED_SCHEMAS)
 

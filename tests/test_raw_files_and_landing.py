@@ -15,7 +15,9 @@ import rdata
 from conftest import SHARED_DATA, landing_tick
 from wiod_sample import sample_year, write_rdata
 
-from dagster_project import data_sync, indicator_sources, raw_files
+from dagster_project.cli import data_sync
+from dagster_project.indicators import catalogue as indicator_sources
+from dagster_project.storage import raw_files
 
 ITU = "itu_idi/itu_idi_2017.csv"
 WDI = "wdi/wdi_selected_long.csv"

@@ -26,7 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster_project import oecd_icio, raw_files, wiod2016
+from dagster_project.releases import oecd_icio
+from dagster_project.storage import raw_files
+from dagster_project.releases import wiod2016
 from dagster_project.connectors import files, world_bank
 from dagster_project.connectors.http import DownloadError, HttpClient, HttpPolicy, Unreachable
 

@@ -34,7 +34,7 @@ import pandas as pd
 from dagster_project.quality.seeds import seed
 
 if TYPE_CHECKING:  # indicator_sources imports this module (read_source audits what it stages)
-    from dagster_project.indicator_sources import Column, RowRange, Source, SourceTable
+    from dagster_project.indicators.catalogue import Column, RowRange, Source, SourceTable
 
 SHOWN = 5  # unknown values named in a message
 # How a declaration names a seed's codes: "<seed>.<column>" for the values of the column of a dbt

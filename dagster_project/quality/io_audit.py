@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dagster_project.io_schema import FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS
+from dagster_project.input_output.tables import FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS
 from dagster_project.quality import io_accounting
 from dagster_project.quality.expectations import ValidationSummary, validate_frame
 from dagster_project.quality.seeds import seed
