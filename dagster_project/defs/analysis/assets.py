@@ -8,7 +8,7 @@ import dagster as dg
 import pandas as pd
 
 from dagster_project.analysis import claims, curve_tables, regressions, specification_curve
-from dagster_project.defs.automation.conditions import FOLLOW_INPUTS
+from dagster_project.defs.automation.propagation import FOLLOW_INPUTS
 from dagster_project.storage.lake import transactions
 from dagster_project.defs.resources import WarehouseResource
 from dagster_project.defs.metadata import column_schema, table_metadata

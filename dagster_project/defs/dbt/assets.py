@@ -12,7 +12,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from dagster_project.defs.automation.conditions import FOLLOW_INPUTS
+from dagster_project.defs.automation.propagation import FOLLOW_INPUTS
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.storage.lake import RETRYABLE
 from dagster_project.defs.input_output.partitions import years_of_run

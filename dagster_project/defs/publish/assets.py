@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from dagster_project.defs.analysis import assets as analysis_assets
-from dagster_project.defs.automation.conditions import FOLLOW_INPUTS
+from dagster_project.defs.automation.propagation import FOLLOW_INPUTS
 from dagster_project.defs.dbt import assets as dbt_assets
 from dagster_project.defs.resources import WarehouseResource
 from dagster_project.storage.publish import PUBLISHED_SCHEMAS, publish_current_state
