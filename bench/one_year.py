@@ -8,9 +8,9 @@ import sys
 
 import dagster as dg
 
+from dagster_project.cli.run import execute_refresh_all, release_abandoned_runs
 from dagster_project.definitions import defs
 from dagster_project.defs.input_output.jobs import YEARLY_ASSETS
-from dagster_project.cli.run import execute_refresh_all, release_abandoned_runs
 from dagster_project.defs.input_output.partitions import register_years
 
 

@@ -13,7 +13,7 @@ from conftest import table_checksums, warehouse_connection
 
 from dagster_project.analysis import curve_tables, labels, report
 from dagster_project.analysis import formatting as fmt
-from dagster_project.assets import analysis
+from dagster_project.defs.analysis import assets as analysis
 from dagster_project.defs.resources import build_resources
 
 # ---------------------------------------------------------------------------------------------

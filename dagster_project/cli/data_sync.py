@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster_project import connectors
-from dagster_project.storage import raw_files
 from dagster_project.settings import Settings
+from dagster_project.storage import raw_files
+from dagster_project.storage.files import file_sha256
 
 SKIP = {"PROVENANCE.md"}
 MIRROR = "mirror"  # the refresh name that replaces newer raw files with the mirror's copies
@@ -80,7 +81,7 @@ def _same_content(source: Path, target: Path) -> bool:
     a, b = source.stat(), target.stat()
     if a.st_size != b.st_size:
         return False
-    return a.st_mtime == b.st_mtime or raw_files.file_sha256(source) == raw_files.file_sha256(target)
+    return a.st_mtime == b.st_mtime or file_sha256(source) == file_sha256(target)
 
 
 def _why_newer(entry: dict | None, target: Path) -> str | None:
@@ -92,7 +93,7 @@ def _why_newer(entry: dict | None, target: Path) -> str | None:
         return f"it was accepted from the landing folder on {when}"
     if origin == "download":
         return f"it was downloaded from {entry.get('source', '?')} on {when}"
-    if entry.get("sha256") != raw_files.file_sha256(target):
+    if entry.get("sha256") != file_sha256(target):
         return f"it was changed after the mirror copy of {when}"
     return None
 

@@ -1,6 +1,6 @@
 """`make sql`: DuckDB's shell on the analysts' published state, read-only.
 
-The shell attaches the lake at the snapshot of the last publication (lake.py), so what it
+The shell attaches the lake at the snapshot of the last publication (storage/lake.py), so what it
 shows passed every blocking check and does not change under the analyst while the pipeline
 runs; it holds no lock the pipeline needs. The README's queries run there as written;
 `from meta.publications` lists earlier publications for `AT (VERSION => snapshot_id)`.
@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from dagster_project.storage.lake import LakeUnavailable
 from dagster_project.settings import Settings
+from dagster_project.storage.lake import LakeUnavailable
 
 
 def shell_command(settings: Settings, extra: list[str]) -> list[str]:

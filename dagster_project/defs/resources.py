@@ -17,6 +17,7 @@ from dagster_dbt import DbtCliResource
 from dagster_project.cli import parent_bound
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.settings import Settings
+from dagster_project.storage.files import atomic_write
 from dagster_project.storage.lake import Lake
 
 
@@ -24,7 +25,7 @@ from dagster_project.storage.lake import Lake
 # lost a race (on an SQLite catalog 5 of 6 models failed with several threads; on PostgreSQL
 # two builds at once conflict on the tables they create), so they run one at a time across all
 # runs and machines (pool limit 1 in dagster_home/dagster.yaml and deploy/server/dagster.yaml).
-# Python writers retry their own transactions (lake.transactions) and need no pool.
+# Python writers retry their own transactions (storage/lake.py: transactions) and need no pool.
 DBT_POOL = "dbt_lake"
 STEP_OUTPUTS = "step_outputs"
 PARENT_BOUND = Path(parent_bound.__file__)
@@ -42,7 +43,7 @@ class FolderResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The warehouse lake (lake.py) and the local folder of the run's files (staging, reports, logs).
+    """The warehouse lake (storage/lake.py) and the local folder of the run's files (staging, reports, logs).
 
     Connections are closed on every exit path. A lake that cannot be attached raises
     `lake.LakeUnavailable`, which says why and what to do.
@@ -91,9 +92,8 @@ class StepOutputPickles(dg.ConfigurableIOManager):
         return Path(self.root) / context.run_id / "outputs" / f"{name}.pickle"
 
     def handle_output(self, context: dg.OutputContext, obj) -> None:
-        path = self._path(context)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps(obj))
+        with atomic_write(self._path(context)) as out:
+            pickle.dump(obj, out)
 
     def load_input(self, context: dg.InputContext):
         return pickle.loads(self._path(context.upstream_output).read_bytes())
@@ -109,7 +109,7 @@ class WarehouseDbtResource(DbtCliResource):
     do not use (they attach their own metadata). These are private hooks of dagster-dbt, pinned
     in requirements.lock; the dbt asset tests exercise them.
 
-    `_cli_version` also lets the executable be this interpreter running parent_bound.py (see
+    `_cli_version` also lets the executable be this interpreter running cli/parent_bound.py (see
     `build_resources`): dagster-dbt would otherwise parse `python --version` as dbt's version.
     """
 
@@ -134,7 +134,7 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "warehouse": warehouse,
         STEP_OUTPUTS: StepOutputPickles(root=str(warehouse.staging_dir)),
         # The dbt installed beside this interpreter (whether or not the venv is on PATH), started as
-        # `python parent_bound.py <dbt> <args>` so that it dies with the step's process.
+        # `python cli/parent_bound.py <dbt> <args>` so that it dies with the step's process.
         "dbt": WarehouseDbtResource(
             project_dir=dbt_project,
             dbt_executable=sys.executable,

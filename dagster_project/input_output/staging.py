@@ -23,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from dagster_project.input_output import leontief
-from dagster_project.releases import registry
-from dagster_project.quality.io_audit import YearAudit, audit_year
 from dagster_project.input_output.tables import (
     FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
 )
+from dagster_project.quality.io_audit import YearAudit, audit_year
+from dagster_project.releases import registry
 from dagster_project.storage.lake import transactions
 from dagster_project.storage.tables import ensure_table, replace_rows_from, sql_path
 

@@ -1,7 +1,7 @@
 """The audit of one staged input-output year: its expectation suites and accounting identities.
 
-Runs where the year is staged (io_staging.py), on the rows exactly as they will be written;
-assets/checks.py turns a run's audits into the tables' blocking Dagster checks.
+Runs where the year is staged (input_output/staging.py), on the rows exactly as they will be written;
+defs/input_output/checks.py turns a run's audits into the tables' blocking Dagster checks.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Every release reader (WIOD 2013, WIOD 2016, OECD ICIO) turns its own layout into
 (country 1's industries, country 2's ...), the release's `classification` and its final-use
 codes, which each reader declares once as a `Release` (whose `assemble` builds the table from
 a labelled wide matrix). `validate` checks it before anything is written, and `flows_frame` /
-`gross_output_frame` give the warehouse's raw schema (see assets/input_output.py), so every
+`gross_output_frame` give the warehouse's raw schema (see defs/input_output/assets.py), so every
 release lands in the same tables under its own `classification`.
 """
 

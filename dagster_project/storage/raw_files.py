@@ -7,25 +7,26 @@ through here, so each write
 * stays inside the raw folder: `safe_path` resolves every folder on the way (a symlinked
   folder pointing elsewhere is refused) and the file itself is replaced, never written
   through (a symlink at the target is replaced by the file, not followed);
-* is atomic: a temporary file beside the target, fsynced, renamed over it (`atomic_file`);
+* is atomic: a temporary file beside the target, fsynced, renamed over it (`atomic_file`,
+  by files.atomic_write);
 * is recorded in `.manifest.json` with its origin (`mirror`, `download`, `landing`), SHA-256
   and time, so that `make data` never silently replaces a file that landed or was downloaded
-  after the mirror copy (data_sync.py), and the landing sensor can keep the file it replaced
+  after the mirror copy (cli/data_sync.py), and the landing sensor can keep the file it replaced
   until the replacement is published (`keep_previous`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+
+from dagster_project.storage.files import CHUNK, atomic_write, file_sha256
 
 MANIFEST = Path(".manifest.json")
 # The manifest of earlier versions, which listed downloads only; read once and folded in.
@@ -33,7 +34,6 @@ LEGACY_DOWNLOADS = Path(".downloads.json")
 # Files replaced by the landing sensor, kept until the run that uses their replacement succeeds.
 PREVIOUS_DIR = Path(".previous")
 ORIGINS = ("mirror", "download", "landing")
-CHUNK = 1 << 20
 
 
 class UnsafePath(ValueError):
@@ -62,17 +62,8 @@ def atomic_file(raw_dir: Path, relative: str | Path) -> Iterator[BinaryIO]:
     target = safe_path(raw_dir, relative)
     if target.is_dir() and not target.is_symlink():
         raise IsADirectoryError(f"{target}: a folder is where this file belongs; remove or rename it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w+b") as out:
-            yield out
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_write(target) as out:
+        yield out
 
 
 def copy_into(raw_dir: Path, relative: str | Path, source: Path) -> Path:
@@ -83,14 +74,6 @@ def copy_into(raw_dir: Path, relative: str | Path, source: Path) -> Path:
     stat = source.stat()
     os.utime(target, (stat.st_atime, stat.st_mtime))
     return target
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(CHUNK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_manifest(raw_dir: Path) -> dict[str, dict]:

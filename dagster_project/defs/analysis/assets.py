@@ -9,9 +9,10 @@ import pandas as pd
 
 from dagster_project.analysis import claims, curve_tables, regressions, specification_curve
 from dagster_project.defs.automation.propagation import FOLLOW_INPUTS
-from dagster_project.storage.lake import transactions
-from dagster_project.defs.resources import WarehouseResource
 from dagster_project.defs.metadata import column_schema, table_metadata
+from dagster_project.defs.resources import WarehouseResource
+from dagster_project.storage.files import atomic_write
+from dagster_project.storage.lake import transactions
 from dagster_project.storage.tables import replace_rows
 
 PANEL = dg.AssetKey(["marts", "fct_convergence_panel"])
@@ -323,10 +324,8 @@ def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     ]
     rows = report.ledger_rows(data)
     target = warehouse.path / "reports" / REPORT_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.write_text(report.render(data, notes), encoding="utf-8")
-    partial.replace(target)
+    with atomic_write(target) as out:
+        out.write(report.render(data, notes).encode("utf-8"))
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(target)),

@@ -4,7 +4,7 @@ folder and trigger a run of what they feed, and only that.
 A landed file is validated the way its ingest validates it, before it replaces anything:
 an input-output year is staged exactly as a run stages it (reader, Great Expectations suites
 and accounting identities: staging.stage_year), an indicator file is read and its codes
-audited (catalogue.read_source, quality/indicator_audit.py). A file that fails never
+audited (reader.read_source, quality/indicator_audit.py). A file that fails never
 reaches `data/raw/`: it stays in the landing folder and the sensor says why (its log and the
 tick's skip reason in the UI). What is copied into the raw folder is the validated copy, so a
 file that changes while it is validated is left for the next tick.
@@ -28,19 +28,20 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.indicators import catalogue
-from dagster_project.input_output import staging
-from dagster_project.releases import registry
-from dagster_project.defs.input_output.checks import check_results
-from dagster_project.indicators.catalogue import Source
-from dagster_project.releases.io_table import IoInputError
 from dagster_project.defs.automation import jobs
+from dagster_project.defs.input_output.checks import check_results
 from dagster_project.defs.input_output.jobs import YEARLY_ASSETS
 from dagster_project.defs.input_output.partitions import io_years
-from dagster_project.storage.raw_files import (
-    UnsafePath, copy_into, file_sha256, keep_previous, load_manifest, record, write_manifest,
-)
 from dagster_project.defs.resources import FolderResource
+from dagster_project.indicators import catalogue, reader
+from dagster_project.indicators.reader import Source
+from dagster_project.input_output import staging
+from dagster_project.releases import registry
+from dagster_project.releases.io_table import IoInputError
+from dagster_project.storage.files import file_sha256
+from dagster_project.storage.raw_files import (
+    UnsafePath, copy_into, keep_previous, load_manifest, record, write_manifest,
+)
 
 RUN_KEY_TAG = "dagster/run_key"
 SOURCES_BY_PATH = {Path(s.path): s for s in catalogue.SOURCES}
@@ -110,8 +111,8 @@ def validate(path: Path, relative: Path, scratch: Path) -> Landed:
 
 def _validate_source(path: Path, raw: Path, source: Source) -> Source:
     try:
-        catalogue.read_source(raw, source)  # typed and audited: every blocking check
-    except catalogue.SourceFileError as exc:
+        reader.read_source(raw, source)  # typed and audited: every blocking check
+    except reader.SourceFileError as exc:
         raise LandingRejected(str(exc).replace(str(raw / source.path), str(path))) from exc
     return source
 

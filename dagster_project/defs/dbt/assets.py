@@ -14,11 +14,11 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.defs.automation.propagation import FOLLOW_INPUTS
 from dagster_project.defs.dbt.project import dbt_project
-from dagster_project.storage.lake import RETRYABLE
 from dagster_project.defs.input_output.partitions import years_of_run
+from dagster_project.defs.metadata import table_metadata
 from dagster_project.defs.resources import DBT_POOL, WarehouseResource
 from dagster_project.settings import environment
-from dagster_project.defs.metadata import table_metadata
+from dagster_project.storage.lake import RETRYABLE
 
 
 class WarehouseDbtTranslator(DagsterDbtTranslator):

@@ -14,12 +14,12 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
-from dagster_project.indicators import catalogue
-from dagster_project.indicators.catalogue import Source, SourceFileError
-from dagster_project.storage.lake import transactions
-from dagster_project.quality.indicator_audit import audit_source, blocking_failures, declared_checks
-from dagster_project.defs.resources import FolderResource, WarehouseResource
 from dagster_project.defs.metadata import column_schema, table_metadata
+from dagster_project.defs.resources import FolderResource, WarehouseResource
+from dagster_project.indicators import catalogue, reader
+from dagster_project.indicators.reader import Source, SourceFileError
+from dagster_project.quality.indicator_audit import audit_source, blocking_failures, declared_checks
+from dagster_project.storage.lake import transactions
 from dagster_project.storage.tables import replace_rows
 
 
@@ -34,7 +34,7 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
         group_name="ingest",
         owners=["team:warehouse"],
         kinds={"csv", "duckdb"},
-        tags={"source": _tag_value(source.provider), catalogue.DOMAIN: ""},
+        tags={"source": _tag_value(source.provider), reader.DOMAIN: ""},
         description=f"{source.description}\n\nSource file: `{source.path}`. Units: {source.units}",
         metadata={
             "dagster/column_schema": column_schema(source.sql_columns, source.column_docs),
@@ -47,7 +47,7 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
     )
     def ingest(context: dg.AssetExecutionContext, raw_files: FolderResource, warehouse: WarehouseResource):
         try:
-            table = catalogue.stage_source(raw_files.path, source)
+            table = reader.stage_source(raw_files.path, source)
         except SourceFileError as exc:
             raise dg.Failure(
                 description=str(exc),
@@ -104,7 +104,7 @@ def replace_table(con: duckdb.DuckDBPyConnection, source: Source, frame: pd.Data
     stored = con.execute(
         "select column_name, data_type, is_nullable from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position",
-        [catalogue.RAW_SCHEMA, source.table],
+        [reader.RAW_SCHEMA, source.table],
     ).fetchall()
     declared = [(c.name, c.sql_type, "YES" if c.nullable else "NO") for c in source.columns]
     if stored and stored != declared:

@@ -9,7 +9,7 @@ One graph-backed asset, `wiod_tables`, does the stage for a run's years:
 
 * `stage_io_year[<year>]`, one step per year partition of the run: parse the release files,
   audit them and solve for the Leontief multipliers, into Parquet under
-  `warehouse/staging/<run id>/` (io_staging.py), then, if the year passed its audit, replace
+  `warehouse/staging/<run id>/` (input_output/staging.py), then, if the year passed its audit, replace
   that year's rows in the lake in one transaction. The multiprocess executor runs these steps
   in parallel: the lake admits concurrent writers, and the tables are partitioned by year, so
   two years never touch the same data file.

@@ -1,7 +1,7 @@
 """Blocking checks of the raw input-output tables (write-audit-publish).
 
 Each year's tables are audited where they are staged, before the warehouse is opened
-(quality/io_audit.py, called by io_staging.py): the Great Expectations suites and the
+(quality/io_audit.py, called by input_output/staging.py): the Great Expectations suites and the
 accounting identities run on the staged Parquet files, in parallel across years. The load step turns the audits of
 all the run's years into the tables' blocking check results and writes only if every one
 passed, so a table that fails never replaces a stored one and nothing downstream (dbt
