@@ -34,6 +34,7 @@ import dagster as dg
 from dagster_project.cli.run_report import (
     Progress, captured, console_to_file, failure_lines, write_run_log, written_files,
 )
+from dagster_project.defs.automation.jobs import refresh_all
 from dagster_project.defs.automation.schedules import partition_range_tags
 from dagster_project.defs.dbt.assets import DBT_DOMAINS
 from dagster_project.defs.input_output.jobs import YEARLY_ASSETS
@@ -209,7 +210,7 @@ def execute_refresh_all(
             dg.reconstructable(refresh_all_job), instance, run_config=QUIET_LOGS, tags=tags,
             raise_on_error=False, asset_selection=selection,
         )
-    return defs.resolve_job_def("refresh_all").execute_in_process(
+    return defs.resolve_job_def(refresh_all.name).execute_in_process(
         run_config=QUIET_LOGS, instance=instance, tags=tags, raise_on_error=False, asset_selection=selection,
     )
 
