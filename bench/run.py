@@ -51,12 +51,12 @@ def stage_io() -> dict:
     import numpy as np
 
     from bench.io_stage import io_stage, load_warehouse, numpy_floor, project_compute, pymrio_same_multipliers
-    from dagster_project.releases import registry as releases
+    from dagster_project.releases import registry
     from dagster_project.settings import Settings
 
     settings = Settings.from_env()
-    years = releases.available_years(settings.raw_dir)
-    tables = [t for y in years for t in releases.read_tables(settings.raw_dir, y) if t.classification == "wiod2013"]
+    years = registry.available_years(settings.raw_dir)
+    tables = [t for y in years for t in registry.read_tables(settings.raw_dir, y) if t.classification == "wiod2013"]
     with tempfile.TemporaryDirectory() as scratch:
         warehouse = load_warehouse(Path(scratch), tables)
         timings: dict[str, list[float]] = {"stage": [], "compute": [], "floor": [], "pymrio": []}

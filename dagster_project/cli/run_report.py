@@ -131,7 +131,7 @@ def cause(error) -> str:
     while error.cause is not None and error.cls_name and error.cls_name.startswith("Dagster"):
         error = error.cause
     head, sep, rest = error.message.strip().partition(": ")
-    # "dagster_project.io_table.IoInputError: ..." -> "IoInputError: ..."
+    # "dagster_project.releases.io_table.IoInputError: ..." -> "IoInputError: ..."
     return f"{error.cls_name}: {rest}" if sep and head.rsplit(".", 1)[-1] == error.cls_name else error.message.strip()
 
 

@@ -14,7 +14,7 @@ one can, for workers on the daemon's own host:
   the event does not say on which host, so `launch_run` tags the run with this host's name when
   the code server that starts the worker is local (loopback address or socket);
 - a `make run` run is executed by the `make run` process itself, whose host:pid is in the tag
-  `economic_warehouse/launcher` (dagster_project.materialize.LAUNCHER_TAG).
+  `economic_warehouse/launcher` (dagster_project.cli.run.LAUNCHER_TAG).
 
 A worker process that is gone (or a zombie, or whose pid now belongs to a newer process) is
 FAILED, unless a step process of the run (multiprocess executor) is still running: it may be
@@ -35,7 +35,7 @@ from dagster._core.launcher import CheckRunHealthResult, LaunchRunContext, Worke
 
 # The host the run worker runs on, when the launcher knows it (the code server is local).
 WORKER_HOST_TAG = "economic_warehouse/run_worker_host"
-# dagster_project.materialize.LAUNCHER_TAG (not imported: the daemon and webserver load this module).
+# dagster_project.cli.run.LAUNCHER_TAG (not imported: the daemon and webserver load this module).
 MAKE_RUN_TAG = "economic_warehouse/launcher"
 # How the code server's run worker announces itself (dagster/_grpc/impl.py).
 WORKER_STARTED_MESSAGE = "Started process for run (pid:"
