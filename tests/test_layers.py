@@ -83,3 +83,11 @@ def test_every_folder_says_what_it_holds() -> None:
     """Each package folder opens with a docstring (the README's layout section names them)."""
     for init in PACKAGE.rglob("__init__.py"):
         assert ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))), f"{init} has no docstring"
+
+
+def test_every_release_reader_implements_the_protocol() -> None:
+    from dagster_project.releases.reader import ReleaseReader
+    from dagster_project.releases.registry import RELEASES
+
+    assert [release.CLASSIFICATION for release in RELEASES] == ["wiod2013", "wiod2016", "oecd_icio"]
+    assert all(isinstance(release, ReleaseReader) for release in RELEASES)
