@@ -92,7 +92,7 @@ class Settings:
 
         The lake's settings are not exported: a process that points a child at another
         WAREHOUSE_DIR must not hand it this lake. dbt gets them from the step that starts it
-        (assets/dbt.py) or from `eval "$(python -m dagster_project.settings)"` (the Makefile).
+        (defs/dbt/assets.py) or from `eval "$(python -m dagster_project.settings)"` (the Makefile).
         """
         os.environ["DATA_MIRROR"] = str(self.data_mirror)
         os.environ["RAW_DATA_DIR"] = str(self.raw_dir)

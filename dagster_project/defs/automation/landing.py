@@ -3,8 +3,8 @@ folder and trigger a run of what they feed, and only that.
 
 A landed file is validated the way its ingest validates it, before it replaces anything:
 an input-output year is staged exactly as a run stages it (reader, Great Expectations suites
-and accounting identities: staging.stage_year), an indicator file is read and its codes
-audited (reader.read_source, quality/indicator_audit.py). A file that fails never
+and accounting identities: input_output.staging.stage_year), an indicator file is read and its codes
+audited (indicators.reader.read_source, quality/indicator_audit.py). A file that fails never
 reaches `data/raw/`: it stays in the landing folder and the sensor says why (its log and the
 tick's skip reason in the UI). What is copied into the raw folder is the validated copy, so a
 file that changes while it is validated is left for the next tick.
