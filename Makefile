@@ -38,7 +38,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 
 data: install
 	@echo "== data: $(DATA_MIRROR) -> $(RAW_DATA_DIR)"
-	@$(PY) -m dagster_project.data_sync
+	@$(PY) -m dagster_project.cli.data_sync
 
 manifest: $(MANIFEST)
 
@@ -49,12 +49,12 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 # `make run PARALLEL=1`: steps in parallel processes (the multiprocess executor), as UI runs do.
 materialize: install $(MANIFEST)
 	@echo "== materializing every asset"
-	@$(PY) -m dagster_project.materialize $(if $(PARALLEL),--parallel)
+	@$(PY) -m dagster_project.cli.run $(if $(PARALLEL),--parallel)
 
 # Re-run input-output years and everything downstream: `make backfill YEARS=2005,2006` (or 2005-2007).
 backfill: install $(MANIFEST)
 	@test -n "$(YEARS)" || { echo "usage: make backfill YEARS=2005,2006 (or YEARS=2005-2007)" >&2; exit 2; }
-	@$(PY) -m dagster_project.materialize --years $(YEARS)
+	@$(PY) -m dagster_project.cli.run --years $(YEARS)
 
 test: install-dev chromium $(MANIFEST)
 	@$(PY) -m pytest
@@ -79,7 +79,7 @@ docs: install $(MANIFEST)
 
 # A DuckDB shell on the analysts' published state (read-only: it never blocks the pipeline).
 sql: install
-	@$(PY) -m dagster_project.sql_shell
+	@$(PY) -m dagster_project.cli.sql_shell
 
 clean:
 	rm -rf dbt/target dbt/logs $(WAREHOUSE_DIR)/lake $(WAREHOUSE_DIR)/staging

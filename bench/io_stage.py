@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dagster_project import leontief
-from dagster_project.io_staging import multipliers_frame
-from dagster_project.io_schema import (
+from dagster_project.input_output import leontief
+from dagster_project.input_output.staging import multipliers_frame
+from dagster_project.input_output.tables import (
     FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
 )
-from dagster_project.io_table import IoTable
-from dagster_project.lake import Lake, transactions
-from dagster_project.warehouse import replace_rows
+from dagster_project.releases.io_table import IoTable
+from dagster_project.storage.lake import Lake, transactions
+from dagster_project.storage.tables import replace_rows
 
 YEAR = "classification = ? and year = ?"
 

@@ -11,11 +11,11 @@ import sys
 
 import dagster as dg
 
+from dagster_project.cli.run import QUIET_LOGS
 from dagster_project.definitions import STEP_PRELOAD, defs
-from dagster_project.jobs import YEARLY_ASSETS
-from dagster_project.materialize import QUIET_LOGS
-from dagster_project.partitions import io_years, register_years
-from dagster_project.schedules import partition_range_tags
+from dagster_project.defs.automation.schedules import partition_range_tags
+from dagster_project.defs.input_output.jobs import YEARLY_ASSETS
+from dagster_project.defs.input_output.partitions import io_years, register_years
 
 
 def io_years_job() -> dg.JobDefinition:

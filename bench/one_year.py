@@ -8,10 +8,10 @@ import sys
 
 import dagster as dg
 
+from dagster_project.cli.run import execute_refresh_all, release_abandoned_runs
 from dagster_project.definitions import defs
-from dagster_project.jobs import YEARLY_ASSETS
-from dagster_project.materialize import execute_refresh_all, release_abandoned_runs
-from dagster_project.partitions import register_years
+from dagster_project.defs.input_output.jobs import YEARLY_ASSETS
+from dagster_project.defs.input_output.partitions import register_years
 
 
 def main(year: str) -> int:

@@ -6,7 +6,7 @@ a. the IO stage on all WIOD years against plain numpy A and L (one process, alte
    rounds, medians: the ratio holds on a noisy machine);            target <= 1.3x
 b. pymrio computing the same A and L from the same data;              target: IO stage >= 3x faster
 c. the whole pipeline after installation, cold, as `make run` runs it (dbt parse, then
-   `python -m dagster_project.materialize` into an empty lake);     target <= 60 s
+   `python -m dagster_project.cli.run` into an empty lake);     target <= 60 s
 c'. the same with the other executor (in process / multiprocess), for comparison; both lakes
    must hold the same tables;
 d. one changed year through to the published marts: that partition and its dependents only,
@@ -51,12 +51,12 @@ def stage_io() -> dict:
     import numpy as np
 
     from bench.io_stage import io_stage, load_warehouse, numpy_floor, project_compute, pymrio_same_multipliers
-    from dagster_project import releases
+    from dagster_project.releases import registry
     from dagster_project.settings import Settings
 
     settings = Settings.from_env()
-    years = releases.available_years(settings.raw_dir)
-    tables = [t for y in years for t in releases.read_tables(settings.raw_dir, y) if t.classification == "wiod2013"]
+    years = registry.available_years(settings.raw_dir)
+    tables = [t for y in years for t in registry.read_tables(settings.raw_dir, y) if t.classification == "wiod2013"]
     with tempfile.TemporaryDirectory() as scratch:
         warehouse = load_warehouse(Path(scratch), tables)
         timings: dict[str, list[float]] = {"stage": [], "compute": [], "floor": [], "pymrio": []}
@@ -82,7 +82,7 @@ def stage_scale(n_regions: int, n_industries: int) -> dict:
     """(f) one generated year of the given shape through the marts' Leontief computation."""
     import numpy as np
 
-    from dagster_project import leontief
+    from dagster_project.input_output import leontief
 
     n = n_regions * n_industries
     rng = np.random.default_rng(0)
@@ -130,7 +130,7 @@ def warehouse_env(scratch: Path, name: str) -> dict:
 def cold_run(env: dict, *flags: str) -> dict:
     """`make run` after installation: parse the dbt project for the warehouse, then materialize."""
     parse = timed_process([str(Path(sys.executable).parent / "dbt"), "parse", "--quiet", "--profiles-dir", "."], env, ROOT / "dbt")
-    run = timed_process([sys.executable, "-m", "dagster_project.materialize", *flags], env)
+    run = timed_process([sys.executable, "-m", "dagster_project.cli.run", *flags], env)
     return {"seconds": parse["seconds"] + run["seconds"], "parse_s": parse["seconds"], "peak_mb": run["peak_mb"],
             "ok": parse["ok"] and run["ok"]}
 
@@ -265,7 +265,7 @@ def render(r: dict) -> str:
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}; written by `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
-        "Storage: the DuckLake lake with its embedded SQLite catalog (dagster_project/lake.py).",
+        "Storage: the DuckLake lake with its embedded SQLite catalog (dagster_project/storage/lake.py).",
         "",
         "| measure | figure | target | peak memory |",
         "|---|---|---|---|",
@@ -276,7 +276,7 @@ def render(r: dict) -> str:
         f"the IO stage is {stage_speedup:.1f}x faster; its linear algebra alone ({io['compute_s']:.2f} s, domestic "
         f"inverses included) {compute_speedup:.1f}x | >= 3x: {verdict(stage_speedup >= 3)} "
         f"(largest gap to pymrio, relative to its largest multiplier: {io['max_relative_gap']:.1e}) | (same process) |",
-        f"| c. whole pipeline, cold, as `make run` runs it: dbt parse + `python -m dagster_project.materialize` "
+        f"| c. whole pipeline, cold, as `make run` runs it: dbt parse + `python -m dagster_project.cli.run` "
         f"({mode}) | {cold['seconds']:.1f} s ({ran(cold)}; parse {cold['parse_s']:.1f} s) | <= 60 s: "
         f"{verdict(cold['seconds'] <= 60 and cold['ok'])} | {cold['peak_mb']:.0f} MB |",
         f"| c'. the same with `{' '.join(OTHER_FLAGS) or 'no flags'}` | {other['seconds']:.1f} s ({ran(other)}); "

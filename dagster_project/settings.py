@@ -3,9 +3,11 @@
 Every entry point (Dagster, dbt, `make` targets, tests) goes through here so that
 `DATA_MIRROR`, `RAW_DATA_DIR`, `WAREHOUSE_DIR` and the lake's `WAREHOUSE_CATALOG` and
 `WAREHOUSE_DATA_PATH` mean the same thing everywhere. dbt reads the lake's settings from
-the environment (see dbt/profiles.yml); whatever starts dbt sets them (Settings.export).
+the environment (see dbt/profiles.yml); whatever starts dbt sets them (Lake.environment).
+Reading the settings changes nothing: only `make run` (cli/run.py) exports the folders, for
+the processes it starts.
 
-The warehouse is a DuckLake (dagster_project/lake.py): by default an embedded SQLite catalog
+The warehouse is a DuckLake (dagster_project/storage/lake.py): by default an embedded SQLite catalog
 and Parquet files under `WAREHOUSE_DIR/lake/`; a team points `WAREHOUSE_CATALOG` at
 PostgreSQL (`postgres:dbname=... host=...`) and `WAREHOUSE_DATA_PATH` at a folder every
 machine mounts.
@@ -19,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.lake import Lake
+from dagster_project.storage.lake import Lake
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
@@ -76,7 +78,7 @@ class Settings:
         def path(var: str, default: Path) -> Path:
             return Path(os.environ.get(var) or default).expanduser().resolve()
 
-        settings = cls(
+        return cls(
             data_mirror=path("DATA_MIRROR", PROJECT_ROOT.parent / "shared" / "data"),
             raw_dir=path("RAW_DATA_DIR", PROJECT_ROOT / "data" / "raw"),
             warehouse_dir=path("WAREHOUSE_DIR", PROJECT_ROOT / "warehouse"),
@@ -84,15 +86,13 @@ class Settings:
             catalog=os.environ.get("WAREHOUSE_CATALOG") or None,
             data_path=os.environ.get("WAREHOUSE_DATA_PATH") or None,
         )
-        settings.export()
-        return settings
 
     def export(self) -> None:
-        """Make the folders visible to child processes as absolute paths.
+        """Make the folders visible to child processes as absolute paths (called by `make run`, not on import).
 
         The lake's settings are not exported: a process that points a child at another
         WAREHOUSE_DIR must not hand it this lake. dbt gets them from the step that starts it
-        (assets/dbt.py) or from `eval "$(python -m dagster_project.settings)"` (the Makefile).
+        (defs/dbt/assets.py) or from `eval "$(python -m dagster_project.settings)"` (the Makefile).
         """
         os.environ["DATA_MIRROR"] = str(self.data_mirror)
         os.environ["RAW_DATA_DIR"] = str(self.raw_dir)
@@ -105,7 +105,6 @@ if __name__ == "__main__":
     import shlex
 
     settings = Settings.from_env()
-    for name in ("DATA_MIRROR", "RAW_DATA_DIR", "WAREHOUSE_DIR"):
-        print(f"export {name}={shlex.quote(os.environ[name])}")
-    for name, value in settings.lake.environment().items():
+    folders = {"DATA_MIRROR": settings.data_mirror, "RAW_DATA_DIR": settings.raw_dir, "WAREHOUSE_DIR": settings.warehouse_dir}
+    for name, value in {**{n: str(p) for n, p in folders.items()}, **settings.lake.environment()}.items():
         print(f"export {name}={shlex.quote(value)}")

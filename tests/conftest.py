@@ -159,8 +159,8 @@ def real_warehouse(tmp_path_factory) -> BuiltWarehouse:
 
 def run_io_years(defs: dg.Definitions, years: list[str]) -> dg.ExecuteInProcessResult:
     """The yearly input-output job over `years`, on a fresh instance with the years on disk registered."""
-    from dagster_project.partitions import register_years
-    from dagster_project.schedules import partition_range_tags
+    from dagster_project.defs.input_output.partitions import register_years
+    from dagster_project.defs.automation.schedules import partition_range_tags
 
     instance = dg.DagsterInstance.ephemeral()
     register_years(instance, defs.resources["raw_files"].path)
@@ -180,7 +180,7 @@ def sample_pipeline(tmp_path_factory) -> BuiltWarehouse:
     from pipeline_sample import build_raw_dir, settings_for
 
     from dagster_project.definitions import build_defs
-    from dagster_project.materialize import materialize_all
+    from dagster_project.cli.run import materialize_all
 
     def good_run(root: Path) -> None:
         build_raw_dir(root / "raw")
@@ -204,9 +204,9 @@ def landing_setup(tmp_path):
     (2001, registered as a partition), an empty landing folder, and the definitions over them."""
     from wiod_sample import sample_year, write_rdata
 
-    from dagster_project import data_sync
+    from dagster_project.cli import data_sync
     from dagster_project.definitions import build_defs
-    from dagster_project.partitions import register_years
+    from dagster_project.defs.input_output.partitions import register_years
 
     settings = Settings(
         data_mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw",

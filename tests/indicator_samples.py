@@ -1,6 +1,6 @@
 """Small indicator sources generated in the data mirror's own layouts, for the innovation tests.
 
-`write_indicator_sources(raw_dir)` writes every file `dagster_project.indicator_sources`
+`write_indicator_sources(raw_dir)` writes every file `dagster_project.indicators.catalogue`
 declares, with few rows but the real columns, quoting and quirks (a multi-line quoted
 description, the blank separator row of the CLASS list, NA cells, footnote marks in NCSES
 region names, the billions of NCSES table 6234). The component values are chosen so that the

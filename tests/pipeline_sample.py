@@ -49,7 +49,7 @@ def run_env(settings: Settings, dagster_home: Path) -> dict[str, str]:
 def start_run(settings: Settings, dagster_home: Path, log: Path, *flags: str) -> subprocess.Popen:
     """`make run`'s materialize step as its own process group (the run and any step processes)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "dagster_project.materialize", *flags],
+        [sys.executable, "-m", "dagster_project.cli.run", *flags],
         cwd=PROJECT_ROOT, env=run_env(settings, dagster_home),
         stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )

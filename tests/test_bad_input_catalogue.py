@@ -202,7 +202,7 @@ def test_bytes_that_are_not_utf8(pipeline):
 
 def test_a_file_that_changes_in_the_landing_folder_while_it_is_validated(sample_pipeline, tmp_path, monkeypatch):
     """The landing sensor hashes before and after validating; a change in between leaves the file out."""
-    from dagster_project import sensors
+    from dagster_project.defs.automation import landing as sensors
 
     landed = tmp_path / "landing" / ITU
     landed.parent.mkdir(parents=True)

@@ -23,17 +23,17 @@ import pytest
 from pipeline_sample import run_env
 from wiod_sample import INDUSTRIES, sample_year, write_rdata
 
-from dagster_project import io_table
-from dagster_project.assets.dbt import DBT_DOMAINS
+from dagster_project.releases import io_table
+from dagster_project.defs.dbt.assets import DBT_DOMAINS
 from dagster_project.definitions import build_defs
-from dagster_project.io_schema import FLOWS_KEY
-from dagster_project.materialize import argument_parser, materialize_all
-from dagster_project.lake import LakeUnavailable
-from dagster_project.resources import PARENT_BOUND, build_resources
-from dagster_project.run_report import console_to_file, failure_lines, written_files
+from dagster_project.defs.input_output.keys import FLOWS_KEY
+from dagster_project.cli.run import argument_parser, materialize_all
+from dagster_project.storage.lake import LakeUnavailable
+from dagster_project.defs.resources import PARENT_BOUND, build_resources
+from dagster_project.cli.run_report import console_to_file, failure_lines, written_files
 from dagster_project.settings import PROJECT_ROOT, Settings
 
-CLI = [sys.executable, "-m", "dagster_project.materialize"]
+CLI = [sys.executable, "-m", "dagster_project.cli.run"]
 SMALL = ("AUS", "KOR", "RoW")
 
 
@@ -75,8 +75,8 @@ def runs_in(home: Path) -> list:
 @pytest.mark.parametrize(
     ("args", "code", "expected"),
     [
-        (["--help"], 0, "usage: python -m dagster_project.materialize [-h] [--parallel] [--years YEARS]"),
-        (["--yeras", "2010"], 2, "python -m dagster_project.materialize: error: unrecognized arguments: --yeras 2010"),
+        (["--help"], 0, "usage: python -m dagster_project.cli.run [-h] [--parallel] [--years YEARS]"),
+        (["--yeras", "2010"], 2, "python -m dagster_project.cli.run: error: unrecognized arguments: --yeras 2010"),
     ],
 )
 def test_help_and_unknown_arguments_start_no_run(tmp_path, args, code, expected):
@@ -100,7 +100,7 @@ def test_years_are_lists_and_ranges_and_a_malformed_one_is_an_argument_error(cap
             parser.parse_args(["--years", text])
         assert exit_.value.code == 2
         assert capsys.readouterr().err.splitlines()[-1] == (
-            f"python -m dagster_project.materialize: error: argument --years: {message}"
+            f"python -m dagster_project.cli.run: error: argument --years: {message}"
         )
 
 
@@ -328,7 +328,7 @@ def test_an_unreadable_catalog_names_the_file_and_the_command_that_rebuilds_it(t
 START_DBT = r"""
 import sys, time
 from pathlib import Path
-from dagster_project.resources import build_resources
+from dagster_project.defs.resources import build_resources
 from dagster_project.settings import Settings, environment
 
 root = Path(sys.argv[1])

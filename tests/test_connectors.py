@@ -25,10 +25,13 @@ import pytest
 from conftest import SHARED_DATA
 from wiod_sample import sample_wiod2016, write_wiod2016_rdata
 
-from dagster_project import connectors, data_sync, raw_files, wiod2016
+from dagster_project import connectors
+from dagster_project.cli import data_sync
+from dagster_project.storage import raw_files
+from dagster_project.releases import wiod2016
 from dagster_project.connectors import files, world_bank
 from dagster_project.connectors.http import DownloadError, HttpClient, HttpPolicy, Unreachable
-from dagster_project.raw_files import UnsafePath, atomic_file, safe_path
+from dagster_project.storage.raw_files import UnsafePath, atomic_file, safe_path
 
 MIRROR_WDI = SHARED_DATA / "wdi" / "wdi_selected_long.csv"
 MIRROR_IDI = SHARED_DATA / "itu_idi" / "itu_idi_2017.csv"

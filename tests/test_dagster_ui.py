@@ -15,7 +15,7 @@ from browser import browser_page, distinct_colours, screenshot
 from conftest import SHARED_DATA
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from dagster_project.project import dbt_project
+from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser

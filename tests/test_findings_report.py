@@ -13,8 +13,8 @@ from conftest import table_checksums, warehouse_connection
 
 from dagster_project.analysis import curve_tables, labels, report
 from dagster_project.analysis import formatting as fmt
-from dagster_project.assets import analysis
-from dagster_project.resources import build_resources
+from dagster_project.defs.analysis import assets as analysis
+from dagster_project.defs.resources import build_resources
 
 # ---------------------------------------------------------------------------------------------
 # Helpers: the page's visible text and its ledger table, read without a browser

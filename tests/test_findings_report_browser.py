@@ -4,7 +4,7 @@ first screen, and the ledger's inline sorter and filter."""
 import pytest
 from browser import browser_page, screenshot
 
-from dagster_project.assets import analysis
+from dagster_project.defs.analysis import assets as analysis
 
 pytestmark = pytest.mark.browser
 

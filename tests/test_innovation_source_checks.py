@@ -13,19 +13,14 @@ import pytest
 from conftest import SHARED_DATA, warehouse_connection
 from indicator_samples import write_csv, write_indicator_sources
 
-from dagster_project import indicator_sources
+from dagster_project.indicators import catalogue as indicator_sources
 from dagster_project.definitions import build_defs
-from dagster_project.indicator_sources import (
-    ITU_IDI_2017,
-    KITA_PUBLISHED,
-    NCSES_GERD_GDP,
-    SOURCES,
-    WDI_NON_NEGATIVE_LEVELS,
-    WDI_VALUES,
-    SourceFileError,
-    read_source,
-    stage_source,
-)
+from dagster_project.indicators.catalogue import SOURCES
+from dagster_project.indicators.itu import ITU_IDI_2017
+from dagster_project.indicators.kita import KITA_PUBLISHED
+from dagster_project.indicators.ncses import NCSES_GERD_GDP
+from dagster_project.indicators.reader import SourceFileError, read_source, stage_source
+from dagster_project.indicators.world_bank import WDI_NON_NEGATIVE_LEVELS, WDI_VALUES
 from dagster_project.quality.indicator_audit import (
     KNOWN_VALUES,
     ROW_COUNT,

@@ -11,16 +11,10 @@ import pytest
 import yaml
 from indicator_samples import write_csv, write_indicator_sources
 
-from dagster_project import indicator_sources
-from dagster_project.indicator_sources import (
-    NCSES_GERD_GDP,
-    WB_COUNTRY_CLASSIFICATION,
-    WDI_INDICATORS,
-    WDI_VALUES,
-    SourceFileError,
-    read_source,
-    stage_source,
-)
+from dagster_project.indicators import catalogue as indicator_sources
+from dagster_project.indicators.ncses import NCSES_GERD_GDP
+from dagster_project.indicators.reader import SourceFileError, read_source, stage_source
+from dagster_project.indicators.world_bank import WB_COUNTRY_CLASSIFICATION, WDI_INDICATORS, WDI_VALUES
 from dagster_project.settings import DBT_PROJECT_DIR
 
 WDI_HEADER = ["country_code", "indicator_code", "year", "value"]

@@ -1,4 +1,4 @@
-"""The warehouse lake (dagster_project/lake.py): concurrent writers, publications and time travel.
+"""The warehouse lake (dagster_project/storage/lake.py): concurrent writers, publications and time travel.
 
 Small lakes built here, with an embedded SQLite catalog as `make run` uses; the PostgreSQL
 catalog is exercised in tests/test_postgres_profile.py and tests/test_server_profile.py.
@@ -10,15 +10,15 @@ import sys
 import duckdb
 import pytest
 
-from dagster_project.lake import Lake, LakeUnavailable, current_snapshot, publish, transactions
-from dagster_project.publish import publish_current_state
+from dagster_project.storage.lake import Lake, LakeUnavailable, current_snapshot, publish, transactions
+from dagster_project.storage.publish import publish_current_state
 from dagster_project.settings import PROJECT_ROOT
 
 # Each writer replaces its own year's rows ROUNDS times, one transaction per round, as the
 # year staging steps do; all start together.
 WRITER = r"""
 import sys, time
-from dagster_project.lake import Lake, transactions
+from dagster_project.storage.lake import Lake, transactions
 catalog, data_path, year, rounds, start = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 lake = Lake(catalog, data_path)
 with lake.connect() as con:

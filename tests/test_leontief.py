@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dagster_project import leontief
+from dagster_project.input_output import leontief
 
 
 def test_technical_coefficients_divide_columns_by_output_and_zero_idle_industries():

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from wiod_sample import sample_icio, write_icio_csv
 
-from dagster_project import oecd_icio
-from dagster_project.io_table import IoInputError
+from dagster_project.releases import oecd_icio
+from dagster_project.releases.io_table import IoInputError
 
 
 def test_csv_is_read_cell_for_cell(tmp_path):

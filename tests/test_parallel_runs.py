@@ -13,9 +13,9 @@ import dagster as dg
 from conftest import table_checksums
 from pipeline_sample import YEARS, settings_for, start_run
 
-from dagster_project.assets.dbt import DBT_DOMAINS
+from dagster_project.defs.dbt.assets import DBT_DOMAINS
 from dagster_project.definitions import defs
-from dagster_project.resources import DBT_POOL
+from dagster_project.defs.resources import DBT_POOL
 
 
 def overlapping(steps) -> list[tuple[str, str]]:

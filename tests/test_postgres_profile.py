@@ -33,7 +33,7 @@ from postgres_server import HOST, postgres, postgres_server  # noqa: F401  (post
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVER_INSTANCE = PROJECT_ROOT / "deploy" / "server" / "dagster.yaml"
 LOCAL_INSTANCE = PROJECT_ROOT / "dagster_home" / "dagster.yaml"
-# The pool of the dbt builds (dagster_project/resources.py), one at a time on every profile.
+# The pool of the dbt builds (dagster_project/defs/resources.py), one at a time on every profile.
 POOL = "dbt_lake"
 YEARS = (2000, 2001)
 COMMITS_PER_YEAR = 8
@@ -99,7 +99,7 @@ def test_private_server_leaves_no_process_or_port(ends):
 def test_server_instance_keeps_runs_and_pool_slots_in_postgres(postgres, tmp_path, monkeypatch):
     import dagster as dg
 
-    from dagster_project.run_launcher import LocalRunLauncher
+    from dagster_project.instance.run_launcher import LocalRunLauncher
 
     postgres.create_database("dagster")
     home = tmp_path / "dagster_home"

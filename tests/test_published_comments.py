@@ -2,14 +2,14 @@
 
 dbt writes every model's and seed's description as a COMMENT (`persist_docs` in
 dbt/dbt_project.yml), which the lake's catalog keeps with each snapshot; the analytics
-tables, written by Python (assets/analysis.py), set their own comments. Every published
+tables, written by Python (defs/analysis/assets.py), set their own comments. Every published
 schema is required to be fully described here.
 """
 
 import pytest
 from conftest import warehouse_connection
 
-from dagster_project.publish import PUBLISHED_SCHEMAS
+from dagster_project.storage.publish import PUBLISHED_SCHEMAS
 
 DESCRIBED_SCHEMAS = list(PUBLISHED_SCHEMAS)
 

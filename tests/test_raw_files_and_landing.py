@@ -15,7 +15,9 @@ import rdata
 from conftest import SHARED_DATA, landing_tick
 from wiod_sample import sample_year, write_rdata
 
-from dagster_project import data_sync, indicator_sources, raw_files
+from dagster_project.cli import data_sync
+from dagster_project.indicators import itu, reader, world_bank
+from dagster_project.storage import raw_files
 
 ITU = "itu_idi/itu_idi_2017.csv"
 WDI = "wdi/wdi_selected_long.csv"
@@ -140,8 +142,8 @@ def test_a_folder_where_a_raw_file_belongs_is_named_as_such(landing_setup, monke
     settings, _, _ = landing_setup
     (settings.raw_dir / ITU).unlink()
     (settings.raw_dir / ITU).mkdir()
-    with pytest.raises(indicator_sources.SourceFileError, match="a folder, where the raw.itu_idi_2017 source file"):
-        indicator_sources.read_source(settings.raw_dir, indicator_sources.ITU_IDI_2017)
+    with pytest.raises(reader.SourceFileError, match="a folder, where the raw.itu_idi_2017 source file"):
+        reader.read_source(settings.raw_dir, itu.ITU_IDI_2017)
     monkeypatch.setenv("DATA_MIRROR", str(settings.data_mirror))
     monkeypatch.setenv("RAW_DATA_DIR", str(settings.raw_dir))
     monkeypatch.setenv("WAREHOUSE_DIR", str(settings.warehouse_dir))
@@ -155,8 +157,8 @@ def test_a_file_appended_to_itself_names_its_first_repeated_key_in_linear_time(t
     (tmp_path / "wdi").mkdir()
     (tmp_path / WDI).write_text("\n".join([*lines, *lines[1:]]) + "\n", encoding="utf-8")
     country, code, year, _ = lines[1].split(",")
-    with pytest.raises(indicator_sources.SourceFileError) as error:
-        indicator_sources.read_source(tmp_path, indicator_sources.WDI_VALUES)
+    with pytest.raises(reader.SourceFileError) as error:
+        reader.read_source(tmp_path, world_bank.WDI_VALUES)
     assert str(error.value) == (
         f"{tmp_path / WDI}: lines 2 and {len(lines) + 1} repeat the key "
         f"(country_code='{country}', indicator_code='{code}', year={int(year)}); "

@@ -17,7 +17,7 @@ from wiod_sample import (
 )
 
 from dagster_project.definitions import build_defs
-from dagster_project.materialize import materialize_all
+from dagster_project.cli.run import materialize_all
 from dagster_project.settings import Settings
 
 WIOD2016_MANUFACTURING = ("C10-C12", "C13-C15", "C16", "C17", "C18", "C19", "C20", "C21", "C22", "C23", "C24",

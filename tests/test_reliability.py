@@ -19,7 +19,7 @@ from conftest import copy_lake, table_checksums, warehouse_connection
 from pipeline_sample import mart_checksums, start_run
 
 from dagster_project.definitions import build_defs
-from dagster_project.materialize import materialize_all
+from dagster_project.cli.run import materialize_all
 
 GATED = [
     dg.AssetKey(["analytics", "regression_results"]),
@@ -33,7 +33,7 @@ GATED = [
 # checks every published count against the counts recorded when it was published.
 READER = r"""
 import json, os, sys, time
-from dagster_project.lake import Lake
+from dagster_project.storage.lake import Lake
 catalog, data_path, stop, out = sys.argv[1:5]
 lake = Lake(catalog, data_path)
 latest, pinned = lake.connect(read_only=True), {}

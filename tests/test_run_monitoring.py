@@ -30,8 +30,8 @@ from dagster._daemon.monitoring import concurrency as concurrency_daemon
 from dagster._daemon.monitoring.concurrency import execute_concurrency_slots_iteration
 from dagster._daemon.monitoring.run_monitoring import execute_run_monitoring_iteration
 
-from dagster_project.resources import DBT_POOL
-from dagster_project.run_launcher import MAKE_RUN_TAG, WORKER_HOST_TAG, LocalRunLauncher, process_alive
+from dagster_project.defs.resources import DBT_POOL
+from dagster_project.instance.run_launcher import MAKE_RUN_TAG, WORKER_HOST_TAG, LocalRunLauncher, process_alive
 from dagster_project.settings import PROJECT_ROOT
 
 INSTANCE_CONFIG = PROJECT_ROOT / "dagster_home" / "dagster.yaml"

@@ -5,7 +5,7 @@ path every machine mounts, and Dagster's instance is a second database of the sa
 (deploy/server/dagster.yaml), so that processes on several machines share one lake, run
 history and pool slots. This module starts a private PostgreSQL (tests/postgres_server.py),
 makes a role that must give its password (as over a network; libpq reads it from PGPASSWORD),
-and runs `python -m dagster_project.materialize --parallel` over the generated sample's raw
+and runs `python -m dagster_project.cli.run --parallel` over the generated sample's raw
 folder with only the documented settings pointing at it (docs/server-profile.md): the
 multiprocess executor stages and writes each year in its own process.
 
@@ -48,8 +48,8 @@ from conftest import SHARED_DATA
 
 from postgres_server import postgres  # noqa: F401  (the session fixture)
 
-from dagster_project.io_staging import STAGED_TABLES
-from dagster_project.publish import PUBLISHED_SCHEMAS
+from dagster_project.input_output.staging import STAGED_TABLES
+from dagster_project.storage.publish import PUBLISHED_SCHEMAS
 from dagster_project.settings import PROJECT_ROOT, Settings
 
 SERVER_INSTANCE = PROJECT_ROOT / "deploy" / "server" / "dagster.yaml"
@@ -212,7 +212,7 @@ def server_run(postgres, sample_pipeline, tmp_path_factory) -> Iterator[ServerRu
         instance = stack.enter_context(dg.DagsterInstance.get())
         started = time.monotonic()
         run = subprocess.Popen(
-            [sys.executable, "-m", "dagster_project.materialize", "--parallel"], cwd=PROJECT_ROOT, env=environment,
+            [sys.executable, "-m", "dagster_project.cli.run", "--parallel"], cwd=PROJECT_ROOT, env=environment,
             stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )
         try:

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from wiod_sample import INDUSTRIES, sample_year, write_rdata, write_tidy
 
-from dagster_project import wiod2013
-from dagster_project.io_table import IoInputError
+from dagster_project.releases import wiod2013
+from dagster_project.releases.io_table import IoInputError
 
 # Three economies keep these tables small; the layout is the release's.
 COUNTRIES = ("AUS", "KOR", "USA")

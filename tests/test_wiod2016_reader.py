@@ -5,8 +5,8 @@ import pytest
 import rdata
 from wiod_sample import sample_wiod2016, write_wiod2016_rdata, write_wiod2016_xlsx
 
-from dagster_project import wiod2016
-from dagster_project.io_table import IoInputError
+from dagster_project.releases import wiod2016
+from dagster_project.releases.io_table import IoInputError
 
 
 TEXT_COLUMNS = ("IndustryCode", "IndustryDescription", "Country")

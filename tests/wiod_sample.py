@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import rdata
 
-from dagster_project.wiod2013 import FINAL_USE_CODES
+from dagster_project.releases.wiod2013 import FINAL_USE_CODES
 
 # The 41 economies of the release, in its order: the accounting checks expect all of them.
 COUNTRIES = (
@@ -122,7 +122,7 @@ def write_tidy(raw_dir: Path, samples: list[SampleYear]) -> None:
 
 # ---------------------------------------------------------------------------------------
 # WIOD 2016 and OECD ICIO tables, generated in their official layouts (see the docstrings
-# of dagster_project/wiod2016.py and dagster_project/oecd_icio.py). Values carry three
+# of dagster_project/releases/wiod2016.py and dagster_project/releases/oecd_icio.py). Values carry three
 # decimals like the releases' own; gross output is exactly the row sum.
 
 
@@ -174,7 +174,7 @@ WIOD2016_TOTAL_ROWS = (("II_fob", 65), ("TXSP", 66), ("EXP_adj", 67), ("PURR", 6
 def sample_wiod2016(
     year: int, countries: tuple[str, ...] = WIOD2016_COUNTRIES, seed: int = 0, zero_share: float = 0.3
 ) -> SampleTable:
-    from dagster_project import wiod2016
+    from dagster_project.releases import wiod2016
 
     return sample_table(year, countries, wiod2016.INDUSTRY_CODES, wiod2016.FINAL_USE_CODES, seed, zero_share)
 
@@ -244,7 +244,7 @@ ICIO_COUNTRIES = ("KOR", "USA", "ROW")
 
 
 def sample_icio(year: int, countries: tuple[str, ...] = ICIO_COUNTRIES, seed: int = 0) -> SampleTable:
-    from dagster_project import oecd_icio
+    from dagster_project.releases import oecd_icio
 
     return sample_table(year, countries, oecd_icio.INDUSTRY_CODES, oecd_icio.FINAL_USE_CODES, seed)
 

@@ -1,5 +1,5 @@
 """Columns and comments of the two specification-curve tables (analytics.specification_curve and
-analytics.specification_curve_verdicts), which assets/analysis.py writes as it writes the regression
+analytics.specification_curve_verdicts), which defs/analysis/assets.py writes as it writes the regression
 tables: declared types, so the tables never take pandas' guesses, and a comment on every column."""
 
 CURVE_TABLE, VERDICTS_TABLE = "analytics.specification_curve", "analytics.specification_curve_verdicts"

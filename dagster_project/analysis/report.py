@@ -51,7 +51,7 @@ CURVE_EFFECT_TITLES = {
 
 @dataclass
 class ReportData:
-    """What the report reads from the warehouse (assets/analysis.py queries it)."""
+    """What the report reads from the warehouse (defs/analysis/assets.py queries it)."""
 
     servitization: pd.DataFrame  # marts.fct_manufacturing_servitization, WIOD 2013, industry MFG
     curve: pd.DataFrame  # analytics.specification_curve

@@ -1,6 +1,6 @@
 """Download connectors: fill the raw folder from the official sources, where the mirror did not.
 
-`make data` copies the local mirror first (data_sync.py), then `download_missing` fetches
+`make data` copies the local mirror first (cli/data_sync.py), then `download_missing` fetches
 what is still missing, and, for the sources named in `refresh`, fetches again what is
 there. Each source:
 
@@ -15,7 +15,7 @@ there. Each source:
 and DOWNLOAD_TIMEOUT_S, DOWNLOAD_RETRIES, DOWNLOAD_BACKOFF_S for all. A source that fails
 (offline, or an answer that is not the data) leaves the files on disk as they were and is
 reported; the pipeline then runs on what is on disk. Every downloaded file is recorded in
-the raw folder's manifest (raw_files.py: origin `download`, URL, SHA-256, time), and the
+the raw folder's manifest (storage/raw_files.py: origin `download`, URL, SHA-256, time), and the
 mirror copy does not overwrite it without being told to.
 """
 
@@ -26,9 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster_project import oecd_icio, raw_files, wiod2016
 from dagster_project.connectors import files, world_bank
 from dagster_project.connectors.http import DownloadError, HttpClient, HttpPolicy, Unreachable
+from dagster_project.releases import oecd_icio, wiod2016
+from dagster_project.storage import raw_files
 
 SOURCES = ("wdi", "wiod2013", "itu_idi", "wiod2016", "oecd_icio")
 WIOD2013_YEARS = tuple(files.WIOD2013_FILES)

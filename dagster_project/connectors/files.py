@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from dagster_project.connectors.http import DownloadError, HttpClient, copy_stream
-from dagster_project.raw_files import UnsafePath, atomic_file, safe_path
+from dagster_project.storage.raw_files import UnsafePath, atomic_file, safe_path
 
 # SHA-256 and size of the WIOD 2013 RData files of bquast/wiod at commit 59a28ac (the data mirror).
 WIOD2013_FILES = {

@@ -20,7 +20,7 @@ import urllib.parse
 from pathlib import Path
 
 from dagster_project.connectors.http import DownloadError, HttpClient, Response
-from dagster_project.raw_files import atomic_file
+from dagster_project.storage.raw_files import atomic_file
 
 TARGET = Path("wdi") / "wdi_selected_long.csv"
 COLUMNS = ("country_code", "indicator_code", "year", "value")

@@ -13,7 +13,6 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import dagster as dg
 import pandas as pd
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -45,28 +44,6 @@ class ValidationSummary:
     @property
     def success(self) -> bool:
         return not self.failures
-
-    def check_result(self, **metadata) -> dg.AssetCheckResult:
-        return dg.AssetCheckResult(
-            passed=self.success,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=(
-                f"{self.suite}: all {self.evaluated} expectations met on {self.rows} rows"
-                if self.success
-                else f"{self.suite}: {len(self.failures)} of {self.evaluated} expectations failed: "
-                + "; ".join(f.describe() for f in self.failures[:3])
-            ),
-            metadata={
-                "suite": self.suite,
-                "rows_validated": self.rows,
-                "expectations_evaluated": self.evaluated,
-                "expectations_failed": len(self.failures),
-                "failures": dg.MetadataValue.md(
-                    "\n".join(f"- {f.describe()}" for f in self.failures) or "none"
-                ),
-                **metadata,
-            },
-        )
 
 
 def _examples(result: dict) -> list:

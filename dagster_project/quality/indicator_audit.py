@@ -1,6 +1,6 @@
 """The audit of a staged indicator table: what its `Source` declares about the content holds.
 
-The reader (indicator_sources.stage_source) has checked the layout and the types. What a
+The reader (indicators/reader.py: stage_source) has checked the layout and the types. What a
 well-formed file can still get wrong is checked here, on the staged frame, before the raw
 table is replaced, because the dbt tests downstream only run once it has been:
 
@@ -17,7 +17,7 @@ table is replaced, because the dbt tests downstream only run once it has been:
 The checks of a source are declared from its `Source` alone (`declared_checks`), so the ingest
 asset declares its Dagster checks before anything runs; `audit_source` runs them on a staged
 table. The ingest asset writes the table only if every blocking check passed, and
-indicator_sources.read_source (the landing sensor's validation) raises on the same failures.
+indicators.reader.read_source (the landing sensor's validation) raises on the same failures.
 Every failure names the file, the column, the line and key of the first offending row, and
 what was expected.
 """
@@ -33,8 +33,8 @@ import pandas as pd
 
 from dagster_project.quality.seeds import seed
 
-if TYPE_CHECKING:  # indicator_sources imports this module (read_source audits what it stages)
-    from dagster_project.indicator_sources import Column, RowRange, Source, SourceTable
+if TYPE_CHECKING:  # indicators/reader.py imports this module (read_source audits what it stages)
+    from dagster_project.indicators.reader import Column, RowRange, Source, SourceTable
 
 SHOWN = 5  # unknown values named in a message
 # How a declaration names a seed's codes: "<seed>.<column>" for the values of the column of a dbt

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from dagster_project.io_schema import FLOWS, GROSS_OUTPUT
+from dagster_project.input_output.tables import FLOWS, GROSS_OUTPUT
 
 RELATIVE_TOLERANCE = 0.001
 TRUNCATION_UNIT = 1.0

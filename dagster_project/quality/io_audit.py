@@ -1,14 +1,14 @@
 """The audit of one staged input-output year: its expectation suites and accounting identities.
 
-Runs where the year is staged (io_staging.py), on the rows exactly as they will be written;
-assets/checks.py turns a run's audits into the tables' blocking Dagster checks.
+Runs where the year is staged (input_output/staging.py), on the rows exactly as they will be written;
+defs/input_output/checks.py turns a run's audits into the tables' blocking Dagster checks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dagster_project.io_schema import FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS
+from dagster_project.input_output.tables import FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS
 from dagster_project.quality import io_accounting
 from dagster_project.quality.expectations import ValidationSummary, validate_frame
 from dagster_project.quality.seeds import seed

@@ -1,6 +1,6 @@
 {#-
   Incremental by year. A run that re-reads some input-output years passes them as the dbt
-  var `years` (dagster_project/assets/dbt.py takes them from the run's year partitions); the
+  var `years` (dagster_project/defs/dbt/assets.py takes them from the run's year partitions); the
   year-grained models then rebuild only those years' rows (delete+insert on `year`), instead
   of every year. Without the var (a full refresh, a first build) every year is rebuilt.
 

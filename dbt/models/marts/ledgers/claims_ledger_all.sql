@@ -1,7 +1,7 @@
 {#-
   Every claim checked by the warehouse, of both studies, in one table with one verdict
   vocabulary: the 2018 convergence study's findings (analytics.convergence_claims_ledger,
-  written in Python by dagster_project/assets/analysis.py from the regressions) and the KITA
+  written in Python by dagster_project/defs/analysis/assets.py from the regressions) and the KITA
   2021 study's published figures (marts.claims_ledger, dbt). Each ledger keeps its own verdict
   in source_verdict; verdict maps both onto reproduced / not reproduced / not testable:
 

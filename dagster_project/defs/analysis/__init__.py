@@ -1,0 +1,1 @@
+"""Regression tables, the convergence claims ledger and the findings report as assets."""

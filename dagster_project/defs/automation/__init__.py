@@ -1,0 +1,1 @@
+"""What runs without being asked: the refresh job, its schedule, the landing sensor, declarative automation."""

@@ -1,0 +1,99 @@
+"""dbt models and seeds as Dagster assets, keyed by their warehouse schema and table.
+
+Asset keys mirror where analysts find the table (`marts/fct_...` is `marts.fct_...`), dbt
+sources resolve to the Python assets that fill them, and groups follow the dbt folders.
+"""
+
+import json
+import shutil
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from dagster_project.defs.automation.propagation import FOLLOW_INPUTS
+from dagster_project.defs.dbt.project import dbt_project
+from dagster_project.defs.input_output.partitions import years_of_run
+from dagster_project.defs.metadata import table_metadata
+from dagster_project.defs.resources import DBT_POOL, WarehouseResource
+from dagster_project.settings import environment
+from dagster_project.storage.lake import RETRYABLE
+
+
+class WarehouseDbtTranslator(DagsterDbtTranslator):
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        resource_type = props["resource_type"]
+        if resource_type == "source":
+            key = dg.AssetKey([props["source_name"], props["name"]])
+            return spec.replace_attributes(key=key)
+        schema = props["config"].get("schema") or props["schema"]
+        group = "classifications" if resource_type == "seed" else props["fqn"][1]
+        return spec.replace_attributes(
+            key=dg.AssetKey([schema, props["alias"] or props["name"]]),
+            group_name=group,
+            owners=["team:warehouse"],
+            automation_condition=FOLLOW_INPUTS,
+        )
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project) -> dg.AssetCheckSpec | None:
+        """The dbt test as a check, with the test's own `description:` (dagster-dbt reads only `meta`)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        description = manifest["nodes"].get(unique_id, {}).get("description")
+        return spec._replace(description=description) if spec and description and not spec.description else spec
+
+
+# dbt domains (the folder inside each layer, tagged in dbt_project.yml): each becomes its
+# own Dagster step, so one domain's failed source does not skip the other's models.
+DBT_DOMAINS = ("input_output", "analysis", "innovation", "ledgers")
+
+
+def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        select=f"tag:{domain}",
+        name=f"{domain}_dbt_models",
+        dagster_dbt_translator=WarehouseDbtTranslator(),
+        pool=DBT_POOL,
+    )
+    def domain_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        """`dbt build` of the domain's seeds, models and tests, in dependency order.
+
+        Events are held until dbt exits and then released with each table's row count and a
+        preview attached. A build that lost a race with another writer of the lake (dbt-duckdb
+        cannot re-run a DuckLake transaction itself) is retried as a whole.
+        """
+        # A run of some input-output years rebuilds only those years of the year-grained models.
+        years = years_of_run(context.run.tags, context.instance)
+        args = ["build", *(["--vars", json.dumps({"years": years})] if years else [])]
+        if years:
+            context.log.info(f"year-grained models: only the years {', '.join(map(str, years))} (dbt var `years`)")
+        # dbt's profile reads the lake's settings from its environment, which dagster-dbt copies
+        # from this process's when it starts dbt: set them for that moment only, so that this
+        # process (in `make run`, the whole run) keeps no trace of this run's lake.
+        with environment(warehouse.lake.environment()):
+            invocation = dbt.cli(args, context=context, raise_on_error=False)
+        events = list(invocation.stream())
+        with warehouse.get_connection() as con:
+            for event in events:
+                if isinstance(event, dg.Output):
+                    key = context.asset_key_for_output(event.output_name)
+                    event = event.with_metadata({**event.metadata, **table_metadata(con, ".".join(key.path))})
+                yield event
+        if not invocation.is_successful():
+            error = invocation.get_error()
+            if error and any(text in str(error) for text in RETRYABLE):
+                raise dg.RetryRequested(max_retries=3, seconds_to_wait=2) from error
+            raise dg.Failure(
+                description=f"dbt build failed: {error}" if error else "dbt build failed; see the dbt log",
+                metadata={"dbt_target_path": dg.MetadataValue.path(str(invocation.target_path))},
+            )
+        # Each invocation writes its own target folder (~13 MB of artifacts); a failed one is kept above.
+        shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+    return domain_models
+
+
+dbt_model_assets = [build_dbt_assets(domain) for domain in DBT_DOMAINS]

@@ -1,0 +1,1 @@
+"""The analysts' published snapshot, last in the lineage."""

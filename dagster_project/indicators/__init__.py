@@ -1,0 +1,1 @@
+"""Indicator source files (World Bank, ITU, PATSTAT, NCSES, OECD, KITA): their declarations and typed reader; no Dagster."""
