@@ -56,8 +56,9 @@ backfill: install $(MANIFEST)
 	@test -n "$(YEARS)" || { echo "usage: make backfill YEARS=2005,2006 (or YEARS=2005-2007)" >&2; exit 2; }
 	@$(PY) -m dagster_project.cli.run --years $(YEARS)
 
+# Two workers, whole modules each (tests/conftest.py orders them); the 25 slowest tests listed at the end.
 test: install-dev chromium $(MANIFEST)
-	@$(PY) -m pytest
+	@$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=25
 
 # Browser tests drive Debian's chromium: browser downloads (playwright install) fail offline.
 chromium:

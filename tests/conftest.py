@@ -29,6 +29,25 @@ def pytest_configure(config):
         subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", "."], cwd=DBT_PROJECT_DIR, env=env, check=True)
 
 
+# `make test` runs two pytest-xdist workers, each taking whole modules (`--dist loadfile`) in
+# the order collected, two at first. The modules that run whole pipelines come first, slowest
+# first (measured), so that the two workers end together; the first two each build one of the
+# shared warehouses (the sample, the real data), so that neither waits for the other's build.
+SLOWEST_MODULES = (
+    "test_server_profile", "test_real_data", "test_reliability", "test_parallel_runs", "test_findings_report",
+    "test_innovation_pipeline", "test_readme_commands", "test_bad_input_catalogue", "test_incremental_years",
+    "test_releases_e2e", "test_pipeline_e2e",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        name = item.module.__name__.rpartition(".")[2]
+        return SLOWEST_MODULES.index(name) if name in SLOWEST_MODULES else len(SLOWEST_MODULES)
+
+    items.sort(key=rank)  # stable: tests keep their order within a module
+
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_mirror=tmp_path / "mirror", raw_dir=tmp_path / "raw", warehouse_dir=tmp_path / "warehouse")
