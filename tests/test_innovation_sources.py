@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from indicator_samples import write_csv, write_indicator_sources
 
 from dagster_project.indicators import catalogue as indicator_sources
 from dagster_project.indicators.ncses import NCSES_GERD_GDP
 from dagster_project.indicators.reader import SourceFileError, read_source, stage_source
 from dagster_project.indicators.world_bank import WB_COUNTRY_CLASSIFICATION, WDI_INDICATORS, WDI_VALUES
-from dagster_project.settings import DBT_PROJECT_DIR
 
 WDI_HEADER = ["country_code", "indicator_code", "year", "value"]
 
@@ -127,14 +125,6 @@ def test_undeclared_columns_are_reported_and_not_loaded(tmp_path):
     wdi_file(tmp_path, [["KOR", "X", 2017, 1.0, "n"]], [*WDI_HEADER, "note"])
     table = stage_source(tmp_path, WDI_VALUES)  # the reader alone: code X is no WDI indicator
     assert table.ignored_columns == ("note",) and "note" not in table.frame
-
-
-def test_the_dbt_sources_declare_the_same_tables_and_columns_as_the_readers():
-    sources = yaml.safe_load((DBT_PROJECT_DIR / "models" / "staging" / "_sources.yml").read_text())
-    raw = next(s for s in sources["sources"] if s["name"] == "raw")
-    declared = {t["name"]: [(c["name"], c.get("data_type")) for c in t.get("columns", [])] for t in raw["tables"]}
-    for source in indicator_sources.SOURCES:
-        assert declared.get(source.table) == [(c.name, c.sql_type.lower()) for c in source.columns], source.table
 
 
 def test_every_source_has_a_unique_table_and_file():

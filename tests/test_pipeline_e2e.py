@@ -81,12 +81,26 @@ def test_country_industry_facts_carry_output_and_the_value_added_proxy(built):
     assert proxy == sample.output[k] - sample.inter[:, k].sum()
 
 
-def test_materializations_record_row_counts_and_previews(built):
-    _, defs, _ = built
-    result = run_io_years(defs, ["2001"])
-    flows = result.asset_materializations_for_node("wiod_tables")[0]
-    assert flows.metadata["dagster/row_count"].value > 0
-    assert "row_country" in flows.metadata["preview"].value
+def test_each_year_partition_records_its_own_row_count_and_preview(built):
+    """A run of two years materializes each year partition with that year's rows only."""
+    settings, defs, _ = built
+    result = run_io_years(defs, ["2001", "2002"])
+    flows = {
+        m.partition: m.metadata
+        for m in result.asset_materializations_for_node("wiod_tables")
+        if m.asset_key == dg.AssetKey(["raw", "wiod_flows"])
+    }
+    assert sorted(flows) == ["2001", "2002"]
+    with warehouse_connection(settings) as con:
+        for year, metadata in flows.items():
+            expected = con.execute("select count(*) from raw.wiod_flows where year = ?", [int(year)]).fetchone()[0]
+            assert metadata["dagster/row_count"].value == expected > 0
+            header, _, *rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in
+                                metadata["preview"].value.splitlines()]
+            assert "row_country" in header
+            assert {row[header.index("year")] for row in rows} == {year}
+            assert metadata["releases"].value == "wiod2013"
+            assert metadata["years_of_run"].value == [2001, 2002]
 
 
 def test_a_corrupt_year_fails_with_the_file_name_and_leaves_the_warehouse_unchanged(built):

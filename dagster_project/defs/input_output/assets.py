@@ -26,12 +26,11 @@ from dagster_project.defs.input_output.partitions import io_years
 from dagster_project.defs.metadata import column_schema, table_metadata
 from dagster_project.defs.resources import STEP_OUTPUTS, FolderResource, WarehouseResource
 from dagster_project.input_output import staging
-from dagster_project.input_output.tables import (
-    COLUMN_DOCS, FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
-)
+from dagster_project.input_output.tables import DECLARATIONS, FLOWS, GROSS_OUTPUT, MULTIPLIERS
 from dagster_project.storage.lake import transactions
 
 OUTPUT_TABLES = {"flows": FLOWS, "gross_output": GROSS_OUTPUT, "multipliers": MULTIPLIERS}
+OUTPUT_KEYS = {"flows": FLOWS_KEY, "gross_output": GROSS_OUTPUT_KEY, "multipliers": MULTIPLIERS_KEY}
 
 
 @dg.op(out=dg.DynamicOut(int, io_manager_key=STEP_OUTPUTS))
@@ -67,7 +66,7 @@ def stage_io_year(
         **{spec.get_python_identifier(): dg.Out(dg.Nothing) for spec in IO_CHECK_SPECS},
     },
 )
-def check_io_years(context: dg.OpExecutionContext, warehouse: WarehouseResource, staged: list):
+def check_io_years(context: dg.AssetExecutionContext, warehouse: WarehouseResource, staged: list):
     """Report the blocking checks of the run's years; fail the run if any year failed its audit."""
     years = sorted(s.year for s in staged)
     try:
@@ -80,11 +79,14 @@ def check_io_years(context: dg.OpExecutionContext, warehouse: WarehouseResource,
                 + "; ".join(f"{c.check_name}: {c.description}" for c in checks if not c.passed),
             )
         with warehouse.get_connection() as con:
-            releases_read = dg.MetadataValue.json({str(s.year): ", ".join(s.releases) for s in staged})
             for name, table in OUTPUT_TABLES.items():
-                yield dg.Output(
-                    None, name, metadata={"years": years, "releases": releases_read, **_years_metadata(con, table, years)}
-                )
+                # Each year partition's page shows its own rows (count, preview) and releases.
+                for year in staged:
+                    context.add_asset_metadata(
+                        {"releases": ", ".join(year.releases), **table_metadata(con, table, "year = ?", [year.year])},
+                        asset_key=OUTPUT_KEYS[name], partition_key=str(year.year),
+                    )
+                yield dg.Output(None, name, metadata={"years_of_run": years})
     finally:
         staging.remove_staged(warehouse.staging_dir / context.run_id)
 
@@ -93,39 +95,17 @@ def _input_output_assets() -> list[dg.AssetsDefinition]:
     @dg.graph_multi_asset(
         name="wiod_tables",
         outs={
-            "flows": dg.AssetOut(
-                key=FLOWS_KEY,
-                description=(
-                    "Every non-zero cell of the world input-output tables (WIOD 2013, WIOD 2016, "
-                    "OECD ICIO, by classification), long form: who supplies whom, for "
-                    "intermediate and final use."
-                ),
-                metadata={"dagster/column_schema": column_schema(FLOWS_COLUMNS, COLUMN_DOCS)},
+            name: dg.AssetOut(
+                key=OUTPUT_KEYS[name],
+                description=DECLARATIONS[table].description,
+                metadata={
+                    "dagster/column_schema": column_schema(DECLARATIONS[table].columns, DECLARATIONS[table].docs),
+                    "primary_key": list(DECLARATIONS[table].key),
+                },
                 owners=["team:warehouse"],
-                tags={"source": "input_output_releases"},
-            ),
-            "gross_output": dg.AssetOut(
-                key=GROSS_OUTPUT_KEY,
-                description=(
-                    "The release's own gross-output vector, kept separately so that the "
-                    "accounting identity (intermediate + final sales = output) can be checked."
-                ),
-                metadata={"dagster/column_schema": column_schema(GROSS_OUTPUT_COLUMNS, COLUMN_DOCS)},
-                owners=["team:warehouse"],
-                tags={"source": "input_output_releases"},
-            ),
-            "multipliers": dg.AssetOut(
-                key=MULTIPLIERS_KEY,
-                description=(
-                    "Leontief multipliers of every country-industry column, summed by supplying industry: "
-                    "the global inverse (I-A)⁻¹ over all countries and each country's domestic inverse, "
-                    "for every release (classification) of the year. Kept at n_industries x N per year "
-                    "instead of N² so marts can group them by any service classification in SQL. Solved "
-                    "from the same staged year as the raw tables, in the same step, and loaded with them."
-                ),
-                metadata={"dagster/column_schema": column_schema(MULTIPLIER_COLUMNS, COLUMN_DOCS)},
-                owners=["team:warehouse"],
-            ),
+                tags={"source": "input_output_releases"} if table.startswith("raw.") else None,
+            )
+            for name, table in OUTPUT_TABLES.items()
         },
         check_specs=IO_CHECK_SPECS,
         partitions_def=io_years,
@@ -147,7 +127,3 @@ def _input_output_assets() -> list[dg.AssetsDefinition]:
 
 
 input_output_assets = _input_output_assets()
-
-
-def _years_metadata(con, table: str, years: list[int]) -> dict[str, dg.MetadataValue]:
-    return table_metadata(con, table, "year in (select unnest(?))", [years])
