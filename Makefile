@@ -16,7 +16,8 @@ export GX_ANALYTICS_ENABLED := false
 DBT_SOURCES := $(shell find dbt -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' -o -name '*.md' \) -not -path 'dbt/target/*' 2>/dev/null)
 MANIFEST := dbt/target/manifest.json
 
-.PHONY: run test data install install-dev chromium materialize backfill manifest bench ui docs sql clean
+
+.PHONY: run test lint data install install-dev chromium materialize backfill manifest bench ui docs sql clean
 
 run: install data materialize
 
@@ -56,9 +57,15 @@ backfill: install $(MANIFEST)
 	@test -n "$(YEARS)" || { echo "usage: make backfill YEARS=2005,2006 (or YEARS=2005-2007)" >&2; exit 2; }
 	@$(PY) -m dagster_project.cli.run --years $(YEARS)
 
-# Two workers, whole modules each (tests/conftest.py orders them); the 25 slowest tests listed at the end.
-test: install-dev chromium $(MANIFEST)
+# The linters, then two pytest workers, whole modules each (tests/conftest.py orders them); the 25 slowest tests listed.
+test: install-dev chromium $(MANIFEST) lint
 	@$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=25
+
+# ruff on the Python (pyproject.toml [tool.ruff]), sqlfluff on the dbt models (.sqlfluff).
+lint: install-dev
+	@echo "== ruff, sqlfluff"
+	@$(VENV)/bin/ruff check --quiet dagster_project tests bench
+	@$(VENV)/bin/sqlfluff lint dbt/models --processes 1 --quiet --disable-progress-bar
 
 # Browser tests drive Debian's chromium: browser downloads (playwright install) fail offline.
 chromium:

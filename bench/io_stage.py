@@ -18,7 +18,12 @@ import pandas as pd
 from dagster_project.input_output import leontief
 from dagster_project.input_output.staging import multipliers_frame
 from dagster_project.input_output.tables import (
-    FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
+    FLOWS,
+    FLOWS_COLUMNS,
+    GROSS_OUTPUT,
+    GROSS_OUTPUT_COLUMNS,
+    MULTIPLIER_COLUMNS,
+    MULTIPLIERS,
 )
 from dagster_project.releases.io_table import IoTable
 from dagster_project.storage.lake import Lake, transactions

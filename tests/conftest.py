@@ -13,6 +13,7 @@ import pytest
 from filelock import FileLock
 
 sys.path.insert(0, str(Path(__file__).parent))  # test helpers (wiod_sample)
+pytest_plugins = ["postgres_server"]  # its session fixture `postgres`: one private PostgreSQL server
 
 from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings  # noqa: E402
 
@@ -178,8 +179,8 @@ def real_warehouse(tmp_path_factory) -> BuiltWarehouse:
 
 def run_io_years(defs: dg.Definitions, years: list[str]) -> dg.ExecuteInProcessResult:
     """The yearly input-output job over `years`, on a fresh instance with the years on disk registered."""
-    from dagster_project.defs.input_output.partitions import register_years
     from dagster_project.defs.automation.schedules import partition_range_tags
+    from dagster_project.defs.input_output.partitions import register_years
 
     instance = dg.DagsterInstance.ephemeral()
     register_years(instance, defs.resources["raw_files"].path)
@@ -198,8 +199,8 @@ def sample_pipeline(tmp_path_factory) -> BuiltWarehouse:
     """
     from pipeline_sample import build_raw_dir, settings_for
 
-    from dagster_project.definitions import build_defs
     from dagster_project.cli.run import materialize_all
+    from dagster_project.definitions import build_defs
 
     def good_run(root: Path) -> None:
         build_raw_dir(root / "raw")

@@ -23,15 +23,15 @@ import pytest
 from pipeline_sample import run_env
 from wiod_sample import INDUSTRIES, sample_year, write_rdata
 
-from dagster_project.releases import io_table
-from dagster_project.defs.dbt.assets import DBT_DOMAINS
-from dagster_project.definitions import build_defs
-from dagster_project.defs.input_output.keys import FLOWS_KEY
 from dagster_project.cli.run import argument_parser, materialize_all
-from dagster_project.storage.lake import LakeUnavailable
-from dagster_project.defs.resources import PARENT_BOUND, build_resources
 from dagster_project.cli.run_report import console_to_file, failure_lines, written_files
+from dagster_project.definitions import build_defs
+from dagster_project.defs.dbt.assets import DBT_DOMAINS
+from dagster_project.defs.input_output.keys import FLOWS_KEY
+from dagster_project.defs.resources import PARENT_BOUND, build_resources
+from dagster_project.releases import io_table
 from dagster_project.settings import PROJECT_ROOT, Settings
+from dagster_project.storage.lake import LakeUnavailable
 
 CLI = [sys.executable, "-m", "dagster_project.cli.run"]
 SMALL = ("AUS", "KOR", "RoW")

@@ -27,10 +27,10 @@ from wiod_sample import sample_wiod2016, write_wiod2016_rdata
 
 from dagster_project import connectors
 from dagster_project.cli import data_sync
-from dagster_project.storage import raw_files
-from dagster_project.releases import wiod2016
 from dagster_project.connectors import files, world_bank
 from dagster_project.connectors.http import DownloadError, HttpClient, HttpPolicy, Unreachable
+from dagster_project.releases import wiod2016
+from dagster_project.storage import raw_files
 from dagster_project.storage.raw_files import UnsafePath, atomic_file, safe_path
 
 MIRROR_WDI = SHARED_DATA / "wdi" / "wdi_selected_long.csv"

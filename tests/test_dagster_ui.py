@@ -50,9 +50,9 @@ def webserver(tmp_path_factory):
             try:
                 urllib.request.urlopen(f"{url}/server_info", timeout=2)
                 break
-            except OSError:
+            except OSError as exc:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"dagster-webserver did not start: {(home / 'webserver.log').read_text()[-2000:]}")
+                    raise RuntimeError(f"dagster-webserver did not start: {(home / 'webserver.log').read_text()[-2000:]}") from exc
                 time.sleep(0.5)
         yield url
     finally:

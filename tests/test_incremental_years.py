@@ -17,8 +17,8 @@ from conftest import copy_lake, warehouse_connection
 from pipeline_sample import YEARS, build_raw_dir
 from wiod_sample import sample_year, write_rdata
 
-from dagster_project.definitions import build_defs
 from dagster_project.cli.run import materialize_all
+from dagster_project.definitions import build_defs
 from dagster_project.settings import DBT_PROJECT_DIR, Settings
 
 # The year-grained models, with the years a change of 2010 rewrites in each.

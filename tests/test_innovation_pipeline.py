@@ -26,12 +26,12 @@ from indicator_samples import (
 )
 from wiod_sample import COUNTRIES, INDUSTRIES, sample_year, write_rdata
 
+from dagster_project.cli.run import materialize_all
 from dagster_project.definitions import build_defs
+from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.indicators.catalogue import SOURCES
 from dagster_project.indicators.itu import ITU_IDI_2017
 from dagster_project.indicators.world_bank import WDI_VALUES
-from dagster_project.cli.run import materialize_all
-from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.settings import Settings
 
 WIOD_YEARS = (2001, 2002, 2010)  # 2003-2009 missing: growth is never taken across the gap

@@ -13,8 +13,8 @@ import pytest
 from conftest import SHARED_DATA, warehouse_connection
 from indicator_samples import write_csv, write_indicator_sources
 
-from dagster_project.indicators import catalogue as indicator_sources
 from dagster_project.definitions import build_defs
+from dagster_project.indicators import catalogue as indicator_sources
 from dagster_project.indicators.catalogue import SOURCES
 from dagster_project.indicators.itu import ITU_IDI_2017
 from dagster_project.indicators.kita import KITA_PUBLISHED

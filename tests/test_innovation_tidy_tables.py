@@ -143,8 +143,8 @@ def test_the_unified_ledger_is_a_step_after_the_python_ledger_without_splitting_
     with the `ledgers` domain as a Dagster step of its own the refresh has one step per dbt
     domain: no dbt model of the other domains reads the Python ledger (that would be a cycle
     between steps, which Dagster resolves by splitting the dbt steps, and the split run fails)."""
-    from dagster_project.defs.dbt.assets import DBT_DOMAINS
     from dagster_project.definitions import defs
+    from dagster_project.defs.dbt.assets import DBT_DOMAINS
 
     steps = sorted(n.name for n in defs.resolve_job_def("refresh_all").graph.nodes if "dbt" in n.name)
     assert steps == sorted(f"{d}_dbt_models" for d in DBT_DOMAINS) and "ledgers" in DBT_DOMAINS

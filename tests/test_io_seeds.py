@@ -5,8 +5,7 @@ import pytest
 from conftest import SHARED_DATA
 from wiod_sample import WIOD2016_RELEASE_COUNTRIES
 
-from dagster_project.releases import oecd_icio
-from dagster_project.releases import wiod2016
+from dagster_project.releases import oecd_icio, wiod2016
 from dagster_project.settings import DBT_PROJECT_DIR
 
 SEEDS = DBT_PROJECT_DIR / "seeds" / "input_output"

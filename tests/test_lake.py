@@ -10,9 +10,9 @@ import sys
 import duckdb
 import pytest
 
+from dagster_project.settings import PROJECT_ROOT
 from dagster_project.storage.lake import Lake, LakeUnavailable, current_snapshot, publish, transactions
 from dagster_project.storage.publish import publish_current_state
-from dagster_project.settings import PROJECT_ROOT
 
 # Each writer replaces its own year's rows ROUNDS times, one transaction per round, as the
 # year staging steps do; all start together.

@@ -10,10 +10,9 @@ import dagster as dg
 from conftest import landing_tick
 from wiod_sample import sample_year, write_rdata
 
-from dagster_project.defs.input_output.partitions import io_years
 from dagster_project.defs.automation.schedules import MONTHLY_REFRESH_CRON
+from dagster_project.defs.input_output.partitions import io_years
 from dagster_project.settings import PROJECT_ROOT
-
 
 evaluate = landing_tick
 

@@ -13,8 +13,8 @@ import dagster as dg
 from conftest import table_checksums
 from pipeline_sample import YEARS, settings_for, start_run
 
-from dagster_project.defs.dbt.assets import DBT_DOMAINS
 from dagster_project.definitions import defs
+from dagster_project.defs.dbt.assets import DBT_DOMAINS
 from dagster_project.defs.resources import DBT_POOL
 
 

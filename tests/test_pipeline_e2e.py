@@ -6,8 +6,8 @@ import pytest
 from conftest import run_io_years, table_checksums, warehouse_connection
 from wiod_sample import COUNTRIES, INDUSTRIES, sample_year, write_rdata
 
-from dagster_project.definitions import build_defs
 from dagster_project.cli.run import materialize_all
+from dagster_project.definitions import build_defs
 from dagster_project.settings import Settings
 
 YEARS = (2001, 2002)

@@ -27,8 +27,7 @@ import duckdb
 import psycopg2
 import pytest
 import yaml
-
-from postgres_server import HOST, postgres, postgres_server  # noqa: F401  (postgres: the session fixture)
+from postgres_server import HOST, postgres_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVER_INSTANCE = PROJECT_ROOT / "deploy" / "server" / "dagster.yaml"

@@ -12,12 +12,17 @@ import numpy as np
 import pytest
 from conftest import run_io_years, warehouse_connection
 from wiod_sample import (
-    WIOD2016_RELEASE_COUNTRIES, sample_icio, sample_wiod2016, sample_year, write_icio_csv, write_rdata,
+    WIOD2016_RELEASE_COUNTRIES,
+    sample_icio,
+    sample_wiod2016,
+    sample_year,
+    write_icio_csv,
+    write_rdata,
     write_wiod2016_rdata,
 )
 
-from dagster_project.definitions import build_defs
 from dagster_project.cli.run import materialize_all
+from dagster_project.definitions import build_defs
 from dagster_project.settings import Settings
 
 WIOD2016_MANUFACTURING = ("C10-C12", "C13-C15", "C16", "C17", "C18", "C19", "C20", "C21", "C22", "C23", "C24",

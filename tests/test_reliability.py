@@ -6,8 +6,8 @@ mirror's real indicator files (tests/pipeline_sample.py).
 
 import json
 import os
-import sqlite3
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,8 +18,8 @@ import rdata
 from conftest import copy_lake, table_checksums, warehouse_connection
 from pipeline_sample import mart_checksums, start_run
 
-from dagster_project.definitions import build_defs
 from dagster_project.cli.run import materialize_all
+from dagster_project.definitions import build_defs
 
 GATED = [
     dg.AssetKey(["analytics", "regression_results"]),

@@ -36,8 +36,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from itertools import combinations
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 import dagster as dg
@@ -46,11 +46,9 @@ import psycopg2
 import pytest
 from conftest import SHARED_DATA
 
-from postgres_server import postgres  # noqa: F401  (the session fixture)
-
 from dagster_project.input_output.staging import STAGED_TABLES
-from dagster_project.storage.publish import PUBLISHED_SCHEMAS
 from dagster_project.settings import PROJECT_ROOT, Settings
+from dagster_project.storage.publish import PUBLISHED_SCHEMAS
 
 SERVER_INSTANCE = PROJECT_ROOT / "deploy" / "server" / "dagster.yaml"
 ROLE, PASSWORD = "warehouse", "lake-and-runs"

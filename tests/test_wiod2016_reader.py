@@ -8,7 +8,6 @@ from wiod_sample import sample_wiod2016, write_wiod2016_rdata, write_wiod2016_xl
 from dagster_project.releases import wiod2016
 from dagster_project.releases.io_table import IoInputError
 
-
 TEXT_COLUMNS = ("IndustryCode", "IndustryDescription", "Country")
 
 

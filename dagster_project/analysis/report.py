@@ -367,7 +367,7 @@ def _peer_colour(code: str) -> str:
 def share_over_time(servitization: pd.DataFrame, group: str, names: dict[str, str] | None = None) -> go.Figure:
     rows = servitization.query("industry_code == 'MFG' and service_group == @group and country_code in @PEERS")
     figure = go.Figure()
-    for i, code in enumerate(c for c in PEERS if c in set(rows["country_code"])):
+    for code in (c for c in PEERS if c in set(rows["country_code"])):
         series = rows[rows["country_code"] == code].sort_values("year")
         figure.add_trace(
             go.Scatter(
@@ -527,7 +527,7 @@ def innovation_ranks(index: pd.DataFrame, year: int, names: dict[str, str]) -> g
                            subplot_titles=[f"Rank in the comparison set, {year}",
                                            "Composite rank (mean z-score) by reference year"])
     years = sorted(int(y) for y in index["reference_year"].unique())
-    for i, code in enumerate(rows.index):
+    for code in rows.index:
         colour = _peer_colour(code)
         name = labels.country(code, names)
         categories = [labels.COMPONENTS_SHORT[c] for c in components] + [labels.COMPOSITES[c] for c in composites]

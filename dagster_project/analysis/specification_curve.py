@@ -330,24 +330,24 @@ def estimate_sample(sample: dict[str, np.ndarray], estimator: str, specs: pd.Dat
         position = {key: j for j, key in enumerate(sets)}
         spread = raw[:, :, 0].std(axis=0, ddof=1)  # standard deviation of Conv in the sample, per regressor set
         for spec in members[["spec_id", "conv_measure", "group", "dependent", "tested_term"]].itertuples(index=False):
-            j, l = position[(spec.conv_measure, spec.group)], DEPENDENTS.index(spec.dependent)
+            j, dependent = position[(spec.conv_measure, spec.group)], DEPENDENTS.index(spec.dependent)
             base = {"spec_id": spec.spec_id, "n_obs": n, "n_clusters": inference.n_clusters,
                     "inference": inference.method, "bootstrap_draws": None if inference.weights is None else len(inference.weights)}
             if spec.tested_term == IT_MINUS_RIVAL:
-                results.append(base | _it_minus_rival(spec, fitted, position, spread, l, grid, inference))
+                results.append(base | _it_minus_rival(spec, fitted, position, spread, dependent, grid, inference))
                 continue
             tested = regressors.index(spec.tested_term)
-            estimate, std_err = fitted.coef[j, l, tested], fitted.std_err[j, l, tested]
+            estimate, std_err = fitted.coef[j, dependent, tested], fitted.std_err[j, dependent, tested]
             if not np.isfinite(estimate):
                 results.append(_not_estimable(spec, n, inference.n_clusters))
                 continue
-            test = inference.test(X[:, j, :], Y[:, l], clusters, tested, estimate, std_err, fitted.factor)
+            test = inference.test(X[:, j, :], Y[:, dependent], clusters, tested, estimate, std_err, fitted.factor)
             results.append(base | {"estimate": estimate, "std_err": std_err, **test, "regressor_sd": spread[j],
                                    "rival_group": None})
     return results
 
 
-def _it_minus_rival(spec, fitted: within_ols.Fit, position: dict, spread: np.ndarray, l: int, grid: Grid,
+def _it_minus_rival(spec, fitted: within_ols.Fit, position: dict, spread: np.ndarray, dependent: int, grid: Grid,
                     inference: Inference) -> dict:
     """The IT proxy's one-standard-deviation effect minus each rival's, from separate regressions on
     the same rows: their covariance comes from the clusters' scores (as Stata's suest). The rival
@@ -360,11 +360,11 @@ def _it_minus_rival(spec, fitted: within_ols.Fit, position: dict, spread: np.nda
     for rival in grid.rivals(spec.group):
         r = position[(spec.conv_measure, rival)]
         scale = np.array([spread[it], -spread[r]])
-        betas = np.array([fitted.coef[it, l, 0], fitted.coef[r, l, 0]])
+        betas = np.array([fitted.coef[it, dependent, 0], fitted.coef[r, dependent, 0]])
         if not np.isfinite(betas).all():
             continue
-        scores = np.column_stack([fitted.scores[:, it, l, 0] * fitted.bread[it, 0, 0],
-                                  fitted.scores[:, r, l, 0] * fitted.bread[r, 0, 0]])
+        scores = np.column_stack([fitted.scores[:, it, dependent, 0] * fitted.bread[it, 0, 0],
+                                  fitted.scores[:, r, dependent, 0] * fitted.bread[r, 0, 0]])
         cov = fitted.factor * scores.T @ scores
         estimate = float(scale @ betas)
         std_err = float(np.sqrt(scale @ cov @ scale))

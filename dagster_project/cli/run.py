@@ -32,7 +32,12 @@ from typing import BinaryIO
 import dagster as dg
 
 from dagster_project.cli.run_report import (
-    Progress, captured, console_to_file, failure_lines, write_run_log, written_files,
+    Progress,
+    captured,
+    console_to_file,
+    failure_lines,
+    write_run_log,
+    written_files,
 )
 from dagster_project.defs.automation.jobs import refresh_all
 from dagster_project.defs.automation.schedules import partition_range_tags

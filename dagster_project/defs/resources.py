@@ -9,9 +9,8 @@ from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-import duckdb
-
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource
 
 from dagster_project.cli import parent_bound
@@ -19,7 +18,6 @@ from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.settings import Settings
 from dagster_project.storage.files import atomic_write
 from dagster_project.storage.lake import Lake
-
 
 # dbt builds are the one kind of step kept apart: dbt-duckdb cannot re-run a transaction that
 # lost a race (on an SQLite catalog 5 of 6 models failed with several threads; on PostgreSQL

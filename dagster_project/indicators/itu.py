@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dagster_project.indicators.reader import Column, RowFloor, Source
 
-
 ITU_IDI_2017 = Source(
     table="itu_idi_2017",
     path="itu_idi/itu_idi_2017.csv",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dagster_project.indicators.reader import Column, RowFloor, RowRange, Source
 
-
 KITA_PUBLISHED = Source(
     table="kita2021_published_figures",
     path="kita2021_published/kita2021_reshoring_and_innovation_figures.csv",

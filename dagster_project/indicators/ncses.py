@@ -5,8 +5,7 @@ Each file is declared once, as a `reader.Source`; catalogue.SOURCES lists them a
 
 from __future__ import annotations
 
-from dagster_project.indicators.reader import Column, RowFloor, RowRange, Source, YEAR
-
+from dagster_project.indicators.reader import YEAR, Column, RowFloor, RowRange, Source
 
 NCSES_PROVENANCE = (
     "NSF/NCSES Science & Engineering Indicators tables, machine-readable re-exports from "

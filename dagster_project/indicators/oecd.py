@@ -8,7 +8,6 @@ from __future__ import annotations
 from dagster_project.indicators.ncses import NCSES_PROVENANCE
 from dagster_project.indicators.reader import Column, RowFloor, Source
 
-
 OECD_RD_INTENSITY = Source(
     table="oecd_rd_intensity_classification",
     path="ncses_sei/oecd_rd_intensity_classification_isic4.csv",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dagster_project.indicators.reader import Column, RowFloor, Source
 
-
 PATSTAT_PCT = Source(
     table="patstat_pct_by_tech_level",
     path="patents/patstat_pct_by_country_techlevel_year.csv",

@@ -5,8 +5,7 @@ Each file is declared once, as a `reader.Source`; catalogue.SOURCES lists them a
 
 from __future__ import annotations
 
-from dagster_project.indicators.reader import Column, RowFloor, RowRange, Source, YEAR
-
+from dagster_project.indicators.reader import YEAR, Column, RowFloor, RowRange, Source
 
 # WDI levels that cannot be negative (US dollars, people, counts). Not every current-US$
 # indicator: royalty payments and receipts and net FDI inflows are balance-of-payments flows,

@@ -24,7 +24,12 @@ import pandas as pd
 
 from dagster_project.input_output import leontief
 from dagster_project.input_output.tables import (
-    FLOWS, FLOWS_COLUMNS, GROSS_OUTPUT, GROSS_OUTPUT_COLUMNS, MULTIPLIER_COLUMNS, MULTIPLIERS,
+    FLOWS,
+    FLOWS_COLUMNS,
+    GROSS_OUTPUT,
+    GROSS_OUTPUT_COLUMNS,
+    MULTIPLIER_COLUMNS,
+    MULTIPLIERS,
 )
 from dagster_project.quality.io_audit import YearAudit, audit_year
 from dagster_project.releases import registry

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import duckdb
 import pandas as pd
 
+
 def sql_path(path) -> str:
     """A file path as a SQL string literal's contents (quotes doubled)."""
     return str(path).replace("'", "''")

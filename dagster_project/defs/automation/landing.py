@@ -40,7 +40,12 @@ from dagster_project.releases import registry
 from dagster_project.releases.io_table import IoInputError
 from dagster_project.storage.files import file_sha256
 from dagster_project.storage.raw_files import (
-    UnsafePath, copy_into, keep_previous, load_manifest, record, write_manifest,
+    UnsafePath,
+    copy_into,
+    keep_previous,
+    load_manifest,
+    record,
+    write_manifest,
 )
 
 RUN_KEY_TAG = "dagster/run_key"

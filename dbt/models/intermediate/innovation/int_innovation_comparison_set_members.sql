@@ -5,11 +5,14 @@
   among those (a composite needs all four components).
 -#}
 with index_components as (
-    select component from {{ ref('innovation_components') }} where is_index_component
+    select component from {{ ref('innovation_components') }}
+    where is_index_component
 ),
 
 complete as (
-    select latest.reference_year, latest.country_iso3
+    select
+        latest.reference_year,
+        latest.country_iso3
     from {{ ref('int_innovation_component_latest') }} as latest
     inner join index_components using (component)
     group by all
@@ -24,6 +27,6 @@ from {{ ref('innovation_comparison_sets') }} as sets
 cross join complete
 left join {{ ref('innovation_comparison_set_members') }} as listed
     on listed.comparison_set = sets.comparison_set
-    and listed.country_iso3 = complete.country_iso3
+        and listed.country_iso3 = complete.country_iso3
 where sets.membership_rule = 'all_components'
     or (sets.membership_rule = 'listed' and listed.country_iso3 is not null)

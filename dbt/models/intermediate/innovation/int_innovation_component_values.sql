@@ -29,12 +29,31 @@ patents as (
 ),
 
 ict as (
-    select 'ict_idi' as component, country_iso3, year, ict_idi as value
+    select
+        'ict_idi' as component,
+        country_iso3,
+        year,
+        ict_idi as value
     from {{ ref('stg_itu__idi_2017') }}
 )
 
-select component, country_iso3, year, value from wdi
+select
+    component,
+    country_iso3,
+    year,
+    value
+from wdi
 union all
-select component, country_iso3, year, value from patents
+select
+    component,
+    country_iso3,
+    year,
+    value
+from patents
 union all
-select component, country_iso3, year, value from ict
+select
+    component,
+    country_iso3,
+    year,
+    value
+from ict

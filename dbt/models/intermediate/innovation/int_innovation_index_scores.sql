@@ -19,12 +19,12 @@ select
     count(*) over in_set as n_in_set,
     round(
         (latest.value - min(latest.value) over in_set)
-            / nullif(max(latest.value) over in_set - min(latest.value) over in_set, 0),
+        / nullif(max(latest.value) over in_set - min(latest.value) over in_set, 0),
         12
     ) as minmax_score,
     round(
         (latest.value - avg(latest.value order by members.country_iso3) over in_set)
-            / nullif(stddev_pop(latest.value order by members.country_iso3) over in_set, 0),
+        / nullif(stddev_pop(latest.value order by members.country_iso3) over in_set, 0),
         12
     ) as z_score
 from {{ ref('int_innovation_comparison_set_members') }} as members

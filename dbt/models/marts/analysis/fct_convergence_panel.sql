@@ -12,7 +12,9 @@ with servitization as (
 ),
 
 accounts as (
-    select facts.*, industries.broad_sector = 'manufacturing' as is_manufacturing
+    select
+        facts.*,
+        industries.broad_sector = 'manufacturing' as is_manufacturing
     from {{ ref('fct_country_industry_year') }} as facts
     inner join {{ ref('dim_industry') }} as industries using (classification, industry_code)
     where {{ in_run_years('facts.year', lookahead=1) }}
@@ -24,7 +26,7 @@ manufacturing_share as (
         country_code,
         year,
         sum(value_added_proxy_usd_m) filter (where is_manufacturing)
-            / nullif(sum(value_added_proxy_usd_m), 0) as manufacturing_va_share
+        / nullif(sum(value_added_proxy_usd_m), 0) as manufacturing_va_share
     from accounts
     inner join {{ ref('dim_country') }} as countries using (country_code)
     where not countries.is_rest_of_world

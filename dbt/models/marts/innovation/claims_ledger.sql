@@ -8,14 +8,21 @@
   with, never used in a computation.
 -#}
 with claims as (
-    select claims.*, published.country_or_region, published.country_iso3, published.value as figure_value,
-        published.unit, published.publisher, published.source_url
+    select
+        claims.*,
+        published.country_or_region,
+        published.country_iso3,
+        published.value as figure_value,
+        published.unit,
+        published.publisher,
+        published.source_url
     from {{ ref('innovation_claims') }} as claims
     left join {{ ref('stg_kita2021__published_figures') }} as published using (figure_id)
 ),
 
 default_set as (
-    select comparison_set from {{ ref('innovation_comparison_sets') }} where is_default
+    select comparison_set from {{ ref('innovation_comparison_sets') }}
+    where is_default
 ),
 
 ranks as (
@@ -32,9 +39,9 @@ ranks as (
     from {{ ref('int_innovation_component_latest') }} as latest
     left join {{ ref('int_innovation_index_scores') }} as scores
         on scores.comparison_set = (select comparison_set from default_set)
-        and scores.reference_year = latest.reference_year
-        and scores.component = latest.component
-        and scores.country_iso3 = latest.country_iso3
+            and scores.reference_year = latest.reference_year
+            and scores.component = latest.component
+            and scores.country_iso3 = latest.country_iso3
 ),
 
 rank_tests as (
@@ -47,22 +54,23 @@ rank_tests as (
         own.rank_in_set,
         own.n_in_set,
         array_to_string(list_slice(list(above.country_iso3 order by above.world_rank, above.country_iso3), 1, 10), ' ')
-            || case when count(above.country_iso3) > 10 then ' ...' else '' end as economies_above
+        || case when count(above.country_iso3) > 10 then ' ...' else '' end as economies_above
     from claims
     left join ranks as own
         on own.reference_year = claims.reference_year
-        and own.component = claims.component
-        and own.country_iso3 = claims.country_iso3
+            and own.component = claims.component
+            and own.country_iso3 = claims.country_iso3
     left join ranks as above
         on above.reference_year = own.reference_year
-        and above.component = own.component
-        and above.world_rank < own.world_rank
+            and above.component = own.component
+            and above.world_rank < own.world_rank
     where claims.test_method = 'world_rank'
     group by all
 ),
 
 growth as (
-    select * from {{ ref('fct_intermediate_export_growth') }} where is_partner_total
+    select * from {{ ref('fct_intermediate_export_growth') }}
+    where is_partner_total
 ),
 
 -- The release that best measures each growth claim: one that covers the period, the latest.
@@ -82,19 +90,21 @@ growth_tests as (
     from claims
     inner join growth
         on growth.exporter_iso3 = claims.country_iso3
-        and growth.period = claims.period
+            and growth.period = claims.period
     left join growth as base
         on base.classification = growth.classification
-        and base.exporter_iso3 = growth.exporter_iso3
-        and base.period = claims.base_period
+            and base.exporter_iso3 = growth.exporter_iso3
+            and base.period = claims.base_period
     where claims.test_method in ('export_cagr', 'export_cagr_change', 'export_cagr_implied')
     qualify row_number() over (
-        partition by claims.claim_id order by growth.is_covered desc, growth.release_last_year desc, growth.classification
-    ) = 1
+            partition by claims.claim_id order by growth.is_covered desc, growth.release_last_year desc, growth.classification
+        ) = 1
 ),
 
 implied as (
-    select figure_id as implied_from_figure_id, value as implied_from_value
+    select
+        figure_id as implied_from_figure_id,
+        value as implied_from_value
     from {{ ref('stg_kita2021__published_figures') }}
 ),
 
@@ -135,7 +145,9 @@ judged as (
         *,
         computed_value - published_value as difference,
         case
-            when test_method = 'not_testable' or computed_value is null or published_value is null then 'not testable with this data'
+            when
+                test_method = 'not_testable' or computed_value is null or published_value is null
+                then 'not testable with this data'
             when abs(computed_value - published_value) <= tolerance then 'reproduced'
             else 'differs'
         end as verdict
@@ -159,29 +171,39 @@ select
     case
         when published_value is null then format('The published figure {} is not in raw.kita2021_published_figures', figure_id)
         when test_method = 'not_testable' then note
-        when test_method = 'world_rank' and computed_value is null then format(
-            'No {} value for {} at or before {}; {}', component, country_iso3, reference_year, note
-        )
-        when test_method = 'world_rank' then format(
-            '{} {} = {:.3f} ({}) ranks {} of {} economies reporting at or before {}{}{}; rank {} of {} in the comparison set {}; {}',
-            country_iso3, component, component_value, value_year, computed_value::integer, world_n, reference_year,
-            case when economies_above <> '' then ' (above: ' || economies_above || ')' else '' end,
-            case
-                when computed_value > published_value then format(', lower than the published {}', published_value::integer)
-                when computed_value < published_value then format(', higher than the published {}', published_value::integer)
-                else ''
-            end,
-            coalesce(rank_in_set::varchar, '-'), coalesce(n_in_set::varchar, '-'), (select comparison_set from default_set), note
-        )
+        when test_method = 'world_rank' and computed_value is null
+            then format(
+                    'No {} value for {} at or before {}; {}', component, country_iso3, reference_year, note
+                )
+        when test_method = 'world_rank'
+            then format(
+                    '{} {} = {:.3f} ({}) ranks {} of {} economies reporting at or before {}{}{}; rank {} of {} in the comparison set {}; {}',  -- noqa: LT05
+                    country_iso3, component, component_value, value_year, computed_value::integer, world_n, reference_year,
+                    case when economies_above <> '' then ' (above: ' || economies_above || ')' else '' end,
+                    case
+                        when
+                            computed_value > published_value
+                            then format(', lower than the published {}', published_value::integer)
+                        when
+                            computed_value < published_value
+                            then format(', higher than the published {}', published_value::integer)
+                        else ''
+                    end,
+                    coalesce(rank_in_set::varchar, '-'),
+                    coalesce(n_in_set::varchar, '-'),
+                    (select comparison_set from default_set),
+                    note
+                )
         when computed_value is null then concat_ws('; ', coverage_note, base_coverage_note, note)
-        when test_method = 'export_cagr_change' then format(
-            '{}: compound annual growth of intermediate-goods exports to all partners {}-{} minus {}-{} = {:.2f} percentage points; {}',
-            classification, start_year, end_year, base_start_year, base_end_year, computed_value, note
-        )
+        when test_method = 'export_cagr_change'
+            then format(
+                    '{}: compound annual growth of intermediate-goods exports to all partners {}-{} minus {}-{} = {:.2f} percentage points; {}',  -- noqa: LT05
+                    classification, start_year, end_year, base_start_year, base_end_year, computed_value, note
+                )
         else format(
-            '{}: compound annual growth of intermediate-goods exports to all partners {}-{} = {:.2f}%; {}',
-            classification, start_year, end_year, computed_value, note
-        )
+                '{}: compound annual growth of intermediate-goods exports to all partners {}-{} = {:.2f}%; {}',
+                classification, start_year, end_year, computed_value, note
+            )
     end as reason,
     test_method,
     component,

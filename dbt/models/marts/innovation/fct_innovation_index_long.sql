@@ -11,20 +11,26 @@ with wide as (
 ),
 
 components as (
-    select component, label, unit, min_value, max_value, is_index_component
+    select
+        component,
+        label,
+        unit,
+        min_value,
+        max_value,
+        is_index_component
     from {{ ref('innovation_components') }}
 ),
 
 -- The per-component columns of the wide mart: <component><suffix>.
-measures(suffix, measure) as (
+measures (suffix, measure) as (
     values
-        ('', 'value'),
-        ('_year', 'value_year'),
-        ('_rank', 'comparison_set_rank'),
-        ('_minmax', 'minmax_score'),
-        ('_zscore', 'z_score'),
-        ('_world_rank', 'world_rank'),
-        ('_world_n', 'world_n')
+    ('', 'value'),
+    ('_year', 'value_year'),
+    ('_rank', 'comparison_set_rank'),
+    ('_minmax', 'minmax_score'),
+    ('_zscore', 'z_score'),
+    ('_world_rank', 'world_rank'),
+    ('_world_n', 'world_n')
 ),
 
 -- Every numeric cell of the wide mart as (column name, value); NULL cells are dropped.

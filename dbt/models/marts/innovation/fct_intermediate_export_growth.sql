@@ -35,14 +35,14 @@ measured as (
     cross join {{ ref('intermediate_export_periods') }} as periods
     left join exports as starting
         on starting.classification = series.classification
-        and starting.exporter_country_code = series.exporter_country_code
-        and starting.partner_country_code = series.partner_country_code
-        and starting.year = periods.start_year
+            and starting.exporter_country_code = series.exporter_country_code
+            and starting.partner_country_code = series.partner_country_code
+            and starting.year = periods.start_year
     left join exports as ending
         on ending.classification = series.classification
-        and ending.exporter_country_code = series.exporter_country_code
-        and ending.partner_country_code = series.partner_country_code
-        and ending.year = periods.end_year
+            and ending.exporter_country_code = series.exporter_country_code
+            and ending.partner_country_code = series.partner_country_code
+            and ending.year = periods.end_year
 )
 
 select
@@ -51,8 +51,8 @@ select
     100 * (power(end_value_usd_m / nullif(start_value_usd_m, 0), 1.0 / (end_year - start_year)) - 1) as cagr_pct,
     case
         when not is_covered then format(
-            '{} covers {}-{}: the period {}-{} is not covered',
-            classification, release_first_year, release_last_year, start_year, end_year
-        )
+                '{} covers {}-{}: the period {}-{} is not covered',
+                classification, release_first_year, release_last_year, start_year, end_year
+            )
     end as coverage_note
 from measured

@@ -10,18 +10,30 @@
   to the same bits in every build, whatever DuckDB's parallelism.
 -#}
 with industries as (
-    select classification, industry_code, broad_sector from {{ ref('dim_industry') }}
+    select
+        classification,
+        industry_code,
+        broad_sector
+    from {{ ref('dim_industry') }}
 ),
 
 economies as (
-    select distinct output.classification, output.year, output.country_code, countries.iso3, countries.is_rest_of_world
+    select distinct
+        output.classification,
+        output.year,
+        output.country_code,
+        countries.iso3,
+        countries.is_rest_of_world
     from {{ ref('stg_wiod__gross_output') }} as output
     inner join {{ ref('dim_country') }} as countries using (country_code)
     where {{ in_run_years('output.year', lookback=1, lookahead=1) }}
 ),
 
 release_years as (
-    select classification, min(year) as release_first_year, max(year) as release_last_year
+    select
+        classification,
+        min(year) as release_first_year,
+        max(year) as release_last_year
     from {{ ref('stg_wiod__gross_output') }}
     group by classification
 ),
@@ -37,8 +49,8 @@ pairs as (
     from economies as exporter
     inner join economies as partner
         on partner.classification = exporter.classification
-        and partner.year = exporter.year
-        and partner.country_code <> exporter.country_code
+            and partner.year = exporter.year
+            and partner.country_code <> exporter.country_code
     where not exporter.is_rest_of_world
 ),
 
@@ -49,14 +61,14 @@ flows as (
         flows.supplier_country_code as exporter_country_code,
         flows.user_country_code as partner_country_code,
         sum(flows.value_usd_m order by flows.supplier_industry_code, flows.use_code)
-            filter (where industries.broad_sector in ('primary', 'manufacturing')) as goods_usd_m,
+        filter (where industries.broad_sector in ('primary', 'manufacturing')) as goods_usd_m,
         sum(flows.value_usd_m order by flows.supplier_industry_code, flows.use_code)
-            filter (where industries.broad_sector = 'manufacturing') as manufactured_usd_m,
+        filter (where industries.broad_sector = 'manufacturing') as manufactured_usd_m,
         sum(flows.value_usd_m order by flows.supplier_industry_code, flows.use_code) as all_industries_usd_m
     from {{ ref('stg_wiod__flows') }} as flows
     left join industries
         on industries.classification = flows.classification
-        and industries.industry_code = flows.supplier_industry_code
+            and industries.industry_code = flows.supplier_industry_code
     where flows.use_type = 'intermediate' and not flows.is_domestic
         and {{ in_run_years('flows.year', lookback=1, lookahead=1) }}
     group by all
@@ -102,11 +114,13 @@ select
     intermediate_goods_exports_usd_m,
     manufactured_intermediate_exports_usd_m,
     all_intermediate_exports_usd_m,
-    100 * intermediate_goods_exports_usd_m / nullif(sum(intermediate_goods_exports_usd_m order by partner_country_code) filter (where not is_partner_total) over (
+    100
+    * intermediate_goods_exports_usd_m
+    / nullif(sum(intermediate_goods_exports_usd_m order by partner_country_code) filter (where not is_partner_total) over (
         partition by classification, year, exporter_country_code
     ), 0) as partner_share_pct,
     case when lag(year) over by_pair = year - 1 then
-        100 * (intermediate_goods_exports_usd_m / nullif(lag(intermediate_goods_exports_usd_m) over by_pair, 0) - 1)
+            100 * (intermediate_goods_exports_usd_m / nullif(lag(intermediate_goods_exports_usd_m) over by_pair, 0) - 1)
     end as yoy_growth_pct,
     release_years.release_first_year,
     release_years.release_last_year

@@ -14,7 +14,9 @@ with manufacturing as (
 ),
 
 service_groups as (
-    select distinct classification, service_group
+    select distinct
+        classification,
+        service_group
     from {{ ref('service_groups') }}
 ),
 
@@ -30,7 +32,7 @@ service_inputs as (
     from {{ ref('int_industry_inputs_by_supplier') }} as inputs
     inner join {{ ref('service_groups') }} as members
         on members.classification = inputs.classification
-        and members.industry_code = inputs.input_industry_code
+            and members.industry_code = inputs.input_industry_code
     where {{ in_run_years('inputs.year') }}
     group by all
 ),
@@ -49,7 +51,7 @@ multipliers as (
     from {{ source('intermediate', 'leontief_industry_multipliers') }} as multipliers
     inner join {{ ref('service_groups') }} as members
         on members.classification = multipliers.classification
-        and members.industry_code = multipliers.input_industry_code
+            and members.industry_code = multipliers.input_industry_code
     where {{ in_run_years('multipliers.year') }}
     group by all
 ),
@@ -99,11 +101,11 @@ select
     industry_code,
     service_group,
     (service_inputs_domestic_usd_m + service_inputs_imported_usd_m)
-        / nullif(intermediate_inputs_usd_m, 0) as input_share_total,
+    / nullif(intermediate_inputs_usd_m, 0) as input_share_total,
     service_inputs_domestic_usd_m / nullif(intermediate_inputs_usd_m, 0) as input_share_domestic,
     service_inputs_imported_usd_m / nullif(intermediate_inputs_usd_m, 0) as input_share_imported,
     (service_inputs_domestic_usd_m + service_inputs_imported_usd_m)
-        / nullif(gross_output_usd_m, 0) as direct_coeff_total,
+    / nullif(gross_output_usd_m, 0) as direct_coeff_total,
     service_inputs_domestic_usd_m / nullif(gross_output_usd_m, 0) as direct_coeff_domestic,
     service_inputs_imported_usd_m / nullif(gross_output_usd_m, 0) as direct_coeff_imported,
     leontief_total,

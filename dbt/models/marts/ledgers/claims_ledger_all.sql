@@ -39,8 +39,11 @@ innovation as (
         claim_id,
         claim_group,
         claim,
-        case when published_value = trunc(published_value) then published_value::bigint::varchar else published_value::varchar end as published_value,
-        case when computed_value = trunc(computed_value) then computed_value::bigint::varchar else computed_value::varchar end as computed_value,
+        case
+            when published_value = trunc(published_value) then published_value::bigint::varchar else published_value::varchar
+        end as published_value,
+        case when computed_value = trunc(computed_value) then computed_value::bigint::varchar else computed_value::varchar end
+            as computed_value,
         unit,
         cast(null as varchar) as evidence,
         verdict as source_verdict,
