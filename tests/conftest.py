@@ -3,7 +3,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,8 +35,8 @@ def pytest_configure(config):
 # first (measured), so that the two workers end together; the first two each build one of the
 # shared warehouses (the sample, the real data), so that neither waits for the other's build.
 SLOWEST_MODULES = (
-    "test_server_profile", "test_real_data", "test_reliability", "test_parallel_runs", "test_findings_report",
-    "test_innovation_pipeline", "test_readme_commands", "test_bad_input_catalogue", "test_incremental_years",
+    "test_server_profile", "test_real_data", "test_reliability", "test_findings_report",
+    "test_innovation_pipeline", "test_readme_commands", "test_bad_input_catalogue",
     "test_releases_e2e", "test_pipeline_e2e",
 )
 
@@ -63,21 +63,27 @@ def warehouse_connection(settings: Settings, *, published: bool = False) -> duck
     return settings.lake.published_connection() if published else settings.lake.connect(read_only=True)
 
 
-def table_checksums(settings: Settings, *, published: bool = False) -> dict[str, tuple[int, int]]:
-    """(row count, order-independent content hash) of every data table of the lake (or of its published state).
+def checksums(con: duckdb.DuckDBPyConnection, schemas: Collection[str] | None = None) -> dict[str, tuple[int, int]]:
+    """(row count, order-independent content hash) of every data table `con`'s lake holds (or of `schemas`).
 
     The `meta` schema's record of publications (run ids, times) is left out: it differs
     between two runs that built the same data.
     """
+    tables = con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "where database_name = current_database() and schema_name <> 'meta' order by 1"
+    ).fetchall()
+    return {
+        name: con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {name} t").fetchone()
+        for (name,) in tables
+        if schemas is None or name.split(".")[0] in schemas
+    }
+
+
+def table_checksums(settings: Settings, *, published: bool = False) -> dict[str, tuple[int, int]]:
+    """`checksums` of the warehouse's lake (or of its published state)."""
     with warehouse_connection(settings, published=published) as con:
-        tables = con.execute(
-            "select schema_name || '.' || table_name from duckdb_tables() "
-            "where database_name = current_database() and schema_name <> 'meta' order by 1"
-        ).fetchall()
-        return {
-            name: con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {name} t").fetchone()
-            for (name,) in tables
-        }
+        return checksums(con)
 
 
 def copy_lake(settings: Settings, warehouse_dir: Path, raw_dir: Path | None = None) -> Settings:
@@ -142,6 +148,19 @@ def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Pa
     return folder
 
 
+def bare_shell(**settings: str) -> dict[str, str]:
+    """The environment of a new terminal: PATH and HOME only, plus the settings given."""
+    return {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), **settings}
+
+
+def make(*args: str, timeout: float = 600, stdin: str | None = None, **settings: str) -> subprocess.CompletedProcess:
+    """A README command, `make <args>`, from a bare shell with only the given settings exported."""
+    return subprocess.run(
+        ["make", *args], cwd=PROJECT_ROOT, env=bare_shell(**settings), input=stdin,
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
 def _latest_run_id(dagster_home: Path) -> str:
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
         (run,) = instance.get_runs(limit=1)
@@ -164,11 +183,10 @@ def real_warehouse(tmp_path_factory) -> BuiltWarehouse:
         home = root / "dagster_home"
         home.mkdir(parents=True)
         shutil.copy(PROJECT_ROOT / "dagster_home" / "dagster.yaml", home)
-        env = {
-            "PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), "DATA_MIRROR": str(SHARED_DATA),
-            "WAREHOUSE_DIR": str(root / "warehouse"), "DAGSTER_HOME": str(home),
-        }
-        made = subprocess.run(["make", "run"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=1500)
+        made = make(
+            "run", timeout=1500,
+            DATA_MIRROR=str(SHARED_DATA), WAREHOUSE_DIR=str(root / "warehouse"), DAGSTER_HOME=str(home),
+        )
         assert made.returncode == 0, f"make run failed:\n{made.stdout[-4000:]}\n{made.stderr[-4000:]}"
 
     root = built_once(tmp_path_factory, "real", make_run)

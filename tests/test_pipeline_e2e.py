@@ -1,33 +1,23 @@
-"""The whole pipeline, Dagster and dbt, on small tables generated in the release layout."""
+"""The whole pipeline, Dagster and dbt, on tables generated in the release layout (tests/pipeline_sample.py)."""
 
 import dagster as dg
 import numpy as np
 import pytest
 from conftest import run_io_years, table_checksums, warehouse_connection
-from wiod_sample import COUNTRIES, INDUSTRIES, sample_year, write_rdata
+from pipeline_sample import YEARS
+from wiod_sample import COUNTRIES, INDUSTRIES, sample_year
 
-from dagster_project.cli.run import materialize_all
 from dagster_project.definitions import build_defs
-from dagster_project.settings import Settings
 
-YEARS = (2001, 2002)
 MANUFACTURING = [f"c{i}" for i in range(3, 17)]
 BUSINESS = "c30"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("e2e")
-    settings = Settings(data_mirror=root / "mirror", raw_dir=root / "raw", warehouse_dir=root / "warehouse")
-    samples = {y: sample_year(y) for y in YEARS}
-    for sample in samples.values():
-        write_rdata(settings.raw_dir, sample)
-    defs = build_defs(settings)
-    # Only the WIOD tables are generated here: build the input-output domain alone (the
-    # indicator sources of the innovation domain would fail as missing, by design).
-    results = materialize_all(defs, dg.DagsterInstance.ephemeral(), report=lambda _: None, domains={"input_output"})
-    assert all(r.success for r in results)
-    return settings, defs, samples
+def built(sample_pipeline):
+    """The session's good sample run (conftest.sample_pipeline): this worker's copy, and the generated years."""
+    settings = sample_pipeline.settings
+    return settings, build_defs(settings), {y: sample_year(y) for y in YEARS}
 
 
 def position(country: str, industry: str) -> int:
@@ -36,7 +26,7 @@ def position(country: str, industry: str) -> int:
 
 def test_marts_equal_an_independent_numpy_computation(built):
     settings, _, samples = built
-    sample = samples[2002]
+    sample = samples[2010]
     inter, output = sample.inter.astype(float), sample.output.astype(float)
     cols = [position("KOR", m) for m in MANUFACTURING]
     business_rows = [position(c, BUSINESS) for c in COUNTRIES]
@@ -57,24 +47,24 @@ def test_marts_equal_an_independent_numpy_computation(built):
     with warehouse_connection(settings) as con:
         row = con.execute(
             f"select {', '.join(expected)} from marts.fct_manufacturing_servitization "
-            "where country_code = 'KOR' and year = 2002 and industry_code = 'MFG' and service_group = 'business'"
+            "where country_code = 'KOR' and year = 2010 and industry_code = 'MFG' and service_group = 'business'"
         ).fetchone()
         counts = con.execute(
             "select count(*), count(distinct service_group) from marts.fct_manufacturing_servitization"
         ).fetchone()
     np.testing.assert_allclose(row, list(expected.values()), rtol=1e-10)
-    # 2 years x 41 economies x (14 industries + MFG) x 6 service groups
-    assert counts == (2 * 41 * 15 * 6, 6)
+    # 3 years x 41 economies x (14 industries + MFG) x 6 service groups
+    assert counts == (len(YEARS) * 41 * 15 * 6, 6)
 
 
 def test_country_industry_facts_carry_output_and_the_value_added_proxy(built):
     settings, _, samples = built
-    sample = samples[2001]
+    sample = samples[2009]
     k = position("USA", "c14")
     with warehouse_connection(settings) as con:
         gross, inputs, proxy = con.execute(
             "select gross_output_usd_m, intermediate_inputs_usd_m, value_added_proxy_usd_m "
-            "from marts.fct_country_industry_year where country_code = 'USA' and year = 2001 and industry_code = 'c14'"
+            "from marts.fct_country_industry_year where country_code = 'USA' and year = 2009 and industry_code = 'c14'"
         ).fetchone()
     assert gross == sample.output[k]
     assert inputs == sample.inter[:, k].sum()
@@ -84,13 +74,13 @@ def test_country_industry_facts_carry_output_and_the_value_added_proxy(built):
 def test_each_year_partition_records_its_own_row_count_and_preview(built):
     """A run of two years materializes each year partition with that year's rows only."""
     settings, defs, _ = built
-    result = run_io_years(defs, ["2001", "2002"])
+    result = run_io_years(defs, ["2009", "2010"])
     flows = {
         m.partition: m.metadata
         for m in result.asset_materializations_for_node("wiod_tables")
         if m.asset_key == dg.AssetKey(["raw", "wiod_flows"])
     }
-    assert sorted(flows) == ["2001", "2002"]
+    assert sorted(flows) == ["2009", "2010"]
     with warehouse_connection(settings) as con:
         for year, metadata in flows.items():
             expected = con.execute("select count(*) from raw.wiod_flows where year = ?", [int(year)]).fetchone()[0]
@@ -100,17 +90,17 @@ def test_each_year_partition_records_its_own_row_count_and_preview(built):
             assert "row_country" in header
             assert {row[header.index("year")] for row in rows} == {year}
             assert metadata["releases"].value == "wiod2013"
-            assert metadata["years_of_run"].value == [2001, 2002]
+            assert metadata["years_of_run"].value == [2009, 2010]
 
 
 def test_a_corrupt_year_fails_with_the_file_name_and_leaves_the_warehouse_unchanged(built):
     settings, defs, _ = built
     before = table_checksums(settings)
-    path = settings.raw_dir / "wiod2013" / "rdata" / "wiot_2002.RData"
+    path = settings.raw_dir / "wiod2013" / "rdata" / "wiot_2010.RData"
     good = path.read_bytes()
     path.write_bytes(good[:1000])
     try:
-        result = run_io_years(defs, ["2001", "2002"])
+        result = run_io_years(defs, ["2009", "2010"])
     finally:
         path.write_bytes(good)
     assert not result.success

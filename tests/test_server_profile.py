@@ -14,8 +14,10 @@ their staging. So while both are staging, the test holds an exclusive lock on th
 snapshot table, which every commit inserts into: no commit can land, and readers are not
 blocked. It lets go only once both years' data files are in the data path while neither year
 is in the lake yet: at that moment both write transactions were open. Then the run must end
-well, each year in a commit of its own with all its rows, and the marts, the analytics tables
-and the published snapshot must be identical to the embedded (SQLite-catalog) run's.
+well, each year in a commit of its own with all its rows, the dbt builds one after another
+(their pool), and every table and the published snapshot must be identical to the embedded
+(SQLite-catalog) sequential run's: this is also the suite's check that the multiprocess
+executor, which runs launched from the UI use, builds the same warehouse as `make run`.
 
 Last, the services of the other machines start on loopback with the same settings: a code
 server, the webserver and the daemon. The webserver must see the daemon's heartbeats and the
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import shutil
 import signal
@@ -44,8 +47,12 @@ import dagster as dg
 import duckdb
 import psycopg2
 import pytest
-from conftest import SHARED_DATA
+from conftest import SHARED_DATA, checksums, table_checksums
+from pipeline_sample import YEARS
 
+from dagster_project.definitions import defs
+from dagster_project.defs.dbt.assets import DBT_DOMAINS
+from dagster_project.defs.resources import DBT_POOL
 from dagster_project.input_output.staging import STAGED_TABLES
 from dagster_project.settings import PROJECT_ROOT, Settings
 from dagster_project.storage.publish import PUBLISHED_SCHEMAS
@@ -54,7 +61,6 @@ SERVER_INSTANCE = PROJECT_ROOT / "deploy" / "server" / "dagster.yaml"
 ROLE, PASSWORD = "warehouse", "lake-and-runs"
 # Not the names tests/test_postgres_profile.py creates on the same session server.
 LAKE_DB, DAGSTER_DB = "server_lake", "server_dagster"
-COMPARED_SCHEMAS = ("marts", "analytics")
 YEAR_TABLES = sorted(STAGED_TABLES)  # the tables each year's staging step writes
 STAGE_STEP = "wiod_tables.stage_io_year[{}]"
 RUN_TIMEOUT_SECONDS = 1500
@@ -140,6 +146,15 @@ def in_every_table(settings: Settings, years: list[int]) -> dict[int, dict[str, 
     return files if all(all(counts.values()) for counts in files.values()) else None
 
 
+def overlapping(steps) -> list[tuple[str, str]]:
+    """The pairs of `steps` (run step stats) that ran at the same time."""
+    return [
+        (a.step_key, b.step_key)
+        for a, b in combinations(steps, 2)
+        if a.start_time < b.end_time and b.start_time < a.end_time
+    ]
+
+
 def at_least_two(years: list[int]) -> list[int] | None:
     return years if len(years) >= 2 else None
 
@@ -149,17 +164,6 @@ def committed_years(settings: Settings) -> list[int]:
     with settings.lake.connect(read_only=True) as con:
         union = " union ".join(f"select distinct year from {table}" for table in YEAR_TABLES)
         return sorted(year for (year,) in con.execute(union).fetchall())
-
-
-def checksums(con: duckdb.DuckDBPyConnection, schemas=COMPARED_SCHEMAS) -> dict[str, tuple[int, int]]:
-    """(row count, order-independent content hash) of every table of `schemas` in the attached lake."""
-    tables = con.execute(
-        "select schema_name || '.' || table_name from duckdb_tables() "
-        "where database_name = current_database() and schema_name in (select unnest(?)) order by 1",
-        [list(schemas)],
-    ).fetchall()
-    return {name: con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {name} t").fetchone()
-            for (name,) in tables}
 
 
 def year_checksums(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tuple[int, int]]:
@@ -254,8 +258,8 @@ def test_two_processes_wrote_different_years_into_the_lake_at_once(server_run):
     writers = {pids[STAGE_STEP.format(year)] for year in held.years}
     assert len(writers) == len(held.years) and str(os.getpid()) not in writers
     steps = {s.step_key: s for s in server_run.instance.get_run_step_stats(server_run.run_id)}
-    for first, second in combinations((steps[STAGE_STEP.format(year)] for year in held.years), 2):
-        assert first.start_time < second.end_time and second.start_time < first.end_time
+    held_steps = [steps[STAGE_STEP.format(year)] for year in held.years]
+    assert len(overlapping(held_steps)) == math.comb(len(held_steps), 2)  # every pair ran at once
 
 
 def test_each_year_is_one_commit_with_all_its_rows(server_run, sample_pipeline):
@@ -274,14 +278,32 @@ def test_each_year_is_one_commit_with_all_its_rows(server_run, sample_pipeline):
     assert written == expected
 
 
-def test_marts_and_analytics_are_identical_to_the_embedded_runs(server_run, sample_pipeline):
+def test_the_warehouse_is_identical_to_the_embedded_sequential_runs(server_run, sample_pipeline):
     with server_run.settings.lake.connect(read_only=True) as con:
         server = checksums(con)
-    with sample_pipeline.settings.lake.connect(read_only=True) as con:
-        embedded = checksums(con)
     assert {"marts.fct_manufacturing_servitization", "analytics.regression_results"} <= set(server)
     assert all(rows for rows, _ in server.values())
-    assert server == embedded
+    assert server == table_checksums(sample_pipeline.settings)
+
+
+def test_years_are_staged_at_once_and_dbt_builds_one_at_a_time(server_run):
+    """The multiprocess executor stages every year in a step of its own, side by side; the dbt
+    builds hold the dbt pool (dbt cannot retry a transaction that lost a race on the catalog)."""
+    steps = server_run.instance.get_run_step_stats(server_run.run_id)
+    staged = [s for s in steps if s.step_key.startswith(STAGE_STEP.split("[")[0])]
+    assert sorted(s.step_key for s in staged) == [STAGE_STEP.format(year) for year in YEARS]
+    assert overlapping(staged), "no two years were staged at the same time"
+    dbt_builds = [s for s in steps if s.step_key.endswith("_dbt_models")]
+    assert len(dbt_builds) == len(DBT_DOMAINS)
+    assert overlapping(dbt_builds) == []
+    assert not (server_run.settings.warehouse_dir / "staging" / server_run.run_id).exists()
+
+
+def test_dbt_builds_and_only_they_are_in_the_dbt_pool():
+    ops = {op.name: op.pool for op in defs.resolve_job_def("refresh_all").graph.iterate_op_defs()}
+    assert {name for name, pool in ops.items() if pool == DBT_POOL} == {
+        f"{domain}_dbt_models" for domain in DBT_DOMAINS
+    }
 
 
 def test_the_published_snapshot_is_read_only_from_the_postgresql_catalog(server_run, sample_pipeline):

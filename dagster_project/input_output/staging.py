@@ -30,6 +30,7 @@ from dagster_project.input_output.tables import (
     GROSS_OUTPUT_COLUMNS,
     MULTIPLIER_COLUMNS,
     MULTIPLIERS,
+    as_categories,
 )
 from dagster_project.quality.io_audit import YearAudit, audit_year
 from dagster_project.releases import registry
@@ -204,12 +205,10 @@ def multipliers_frame(con, year: int, classification: str) -> pd.DataFrame:
 def _write_parquet(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, columns: dict[str, str], path: Path) -> None:
     """Write `frame` with the warehouse's declared column types, in the frame's row order.
 
-    Text columns go to DuckDB as categoricals: a few hundred distinct codes over ~300,000 rows
-    a year, converted once per code instead of once per row (5x faster, same file content).
+    Text columns go to DuckDB as categoricals (5x faster, same file content).
     """
     casts = ", ".join(f"cast({name} as {sql_type.split()[0]}) as {name}" for name, sql_type in columns.items())
-    text = [name for name, sql_type in columns.items() if sql_type.lower().startswith("varchar")]
-    con.register("staged_frame", frame.astype({name: "category" for name in text}))
+    con.register("staged_frame", frame.astype(as_categories(columns)))
     try:
         con.execute(f"copy (select {casts} from staged_frame) to '{sql_path(path)}' (format parquet)")
     finally:

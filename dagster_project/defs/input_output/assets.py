@@ -104,6 +104,7 @@ def _input_output_assets() -> list[dg.AssetsDefinition]:
                 },
                 owners=["team:warehouse"],
                 tags={"source": "input_output_releases"} if table.startswith("raw.") else None,
+                kinds={"python", "numpy", "duckdb"} if name == "multipliers" else {"python", "duckdb"},
             )
             for name, table in OUTPUT_TABLES.items()
         },
