@@ -17,7 +17,7 @@ DBT_SOURCES := $(shell find dbt -type f \( -name '*.sql' -o -name '*.yml' -o -na
 MANIFEST := dbt/target/manifest.json
 
 
-.PHONY: run test lint data install install-dev chromium materialize backfill manifest bench ui docs sql clean
+.PHONY: run test lint lock data install install-dev chromium materialize backfill manifest bench ui docs sql clean
 
 run: install data materialize
 
@@ -32,6 +32,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@touch $@
 
 install-dev: $(VENV)/.installed-dev
+
+# The lock files, written by uv from pyproject.toml (the project's dependencies; with the `dev`
+# group for the tests and linters), keeping every version already pinned unless UPGRADE=1.
+lock: install-dev
+	@$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11 $(if $(UPGRADE),--upgrade) -o requirements.lock
+	@$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11 --group dev -c requirements.lock -o requirements-dev.lock
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	@$(PY) -m pip install --quiet -r requirements-dev.lock
