@@ -29,7 +29,7 @@ def test_definitions_validate_and_list_the_jobs_schedule_and_sensor():
     assert {j.name for j in defs.jobs} >= {"refresh_all", "io_yearly"}
     (schedule,) = defs.schedules
     assert (schedule.name, schedule.cron_schedule, schedule.job_name) == ("monthly_refresh", MONTHLY_REFRESH_CRON, "refresh_all")
-    assert [s.name for s in defs.sensors] == ["landing_folder", "follow_inputs"]
+    assert sorted(s.name for s in defs.sensors) == ["follow_inputs", "landing_folder", "report_run_failures"]
     # The README says `make ui` runs the schedule, the sensor and the automation: on by default.
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
     assert {s.default_status for s in defs.sensors} == {dg.DefaultSensorStatus.RUNNING}

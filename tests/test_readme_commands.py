@@ -69,10 +69,14 @@ def test_make_ui_loads_the_code_location_from_a_bare_shell():
         assert loaded["__typename"] == "RepositoryLocation", loaded.get("message")
         (repository,) = loaded["repositories"]
         assert {"ingest", "marts", "analysis", "publish"} <= {g["groupName"] for g in repository["assetGroups"]}
-        # As the README says: the schedule, the landing sensor and the automation run under `make ui`.
+        # As the README says: the schedule, the landing sensor, the automation and the failure
+        # sensor run under `make ui`.
         states = {s["name"]: s["scheduleState"]["status"] for s in repository["schedules"]}
         states |= {s["name"]: s["sensorState"]["status"] for s in repository["sensors"]}
-        assert states == {"monthly_refresh": "RUNNING", "landing_folder": "RUNNING", "follow_inputs": "RUNNING"}
+        assert states == {
+            "monthly_refresh": "RUNNING", "landing_folder": "RUNNING", "follow_inputs": "RUNNING",
+            "report_run_failures": "RUNNING",
+        }
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

@@ -17,6 +17,8 @@ and DOWNLOAD_TIMEOUT_S, DOWNLOAD_RETRIES, DOWNLOAD_BACKOFF_S for all. A source t
 reported; the pipeline then runs on what is on disk. Every downloaded file is recorded in
 the raw folder's manifest (storage/raw_files.py: origin `download`, URL, SHA-256, time), and the
 mirror copy does not overwrite it without being told to.
+
+The one connector going the other way, `alerts.py`, posts failed runs to a webhook.
 """
 
 from __future__ import annotations
