@@ -1,4 +1,4 @@
-"""A snapshot of the code location: every asset (with its group and kinds), check, job, schedule
+"""A snapshot of the code location: every asset (with its group, kinds and freshness), check, job, schedule
 and sensor, as the UI lists them (the dagster-open-platform way).
 
 A change that adds, removes, renames or regroups any of them shows up here as a diff of
@@ -15,6 +15,7 @@ def test_every_asset_check_job_schedule_and_sensor(snapshot):
     assert {
         "assets": [
             f"{spec.key.to_user_string()} [{spec.group_name}; {', '.join(sorted(spec.kinds)) or '-'}]"
+            + (f" fresh within {spec.freshness_policy.fail_window.to_timedelta()}" if spec.freshness_policy else "")
             for spec in sorted(specs, key=lambda s: s.key.to_user_string())
         ],
         "checks": sorted(f"{key.asset_key.to_user_string()}: {key.name}" for key in graph.asset_check_keys),

@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from dagster_project.defs.innovation.freshness import freshness_policy
 from dagster_project.defs.metadata import column_schema, table_metadata
 from dagster_project.defs.resources import FolderResource, WarehouseResource
 from dagster_project.indicators import catalogue, reader
@@ -44,6 +45,7 @@ def _ingest_asset(source: Source) -> dg.AssetsDefinition:
             "primary_key": list(source.key),
         },
         check_specs=checks,
+        freshness_policy=freshness_policy(source.path),
     )
     def ingest(context: dg.AssetExecutionContext, raw_files: FolderResource, warehouse: WarehouseResource):
         try:
