@@ -131,3 +131,11 @@ def test_unreadable_files_name_themselves(tmp_path):
 def test_missing_year_says_which_files_were_looked_for(tmp_path):
     with pytest.raises(IoInputError, match="no WIOT2005_October16_ROW.RData or WIOT2005_Nov16_ROW.xlsx"):
         wiod2016.read_year(tmp_path, 2005)
+
+
+def test_a_workbook_cut_short_names_the_file(tmp_path):
+    write_wiod2016_xlsx(tmp_path, sample_wiod2016(2010))
+    (path,) = (tmp_path / "wiod2016").glob("*.xlsx")
+    path.write_bytes(path.read_bytes()[:2000])
+    with pytest.raises(IoInputError, match=f"{path}: not a readable xlsx workbook"):
+        wiod2016.read_year(tmp_path, 2010)

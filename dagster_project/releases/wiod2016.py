@@ -118,8 +118,8 @@ def read_rdata(path: Path, year: int) -> IoTable:
 def read_xlsx(path: Path, year: int) -> IoTable:
     io_table.require_file(path, "a WIOD 2016 workbook")
     try:
-        sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for truncated or foreign files
+        sheet = pd.read_excel(path, sheet_name=0, header=None, dtype=object, engine="calamine")
+    except Exception as exc:  # calamine and zipfile raise many types for truncated or foreign files
         raise IoInputError(f"{path}: not a readable xlsx workbook ({type(exc).__name__}: {exc})") from exc
     cells = sheet.to_numpy(dtype=object)
     first_code = np.array([_text(v) for v in cells[:, 0]], dtype=object) if cells.size else np.array([])
