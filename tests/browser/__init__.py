@@ -1,0 +1,1 @@
+"""Tests that drive Debian's chromium headless: the Dagster UI and the findings report."""

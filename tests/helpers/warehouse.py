@@ -1,0 +1,156 @@
+"""Reading and copying a built warehouse, building one once per session, and running README commands.
+
+Tests read stored tables only through `warehouse_connection` (as `schema.table`), so that
+they do not depend on how the warehouse is stored.
+"""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from filelock import FileLock
+
+from dagster_project.settings import PROJECT_ROOT, Settings
+
+SHARED_DATA = Path(os.environ.get("DATA_MIRROR") or PROJECT_ROOT.parent / "shared" / "data").resolve()
+
+
+def warehouse_connection(settings: Settings, *, published: bool = False) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse lake's latest state, or to the analysts' published state.
+
+    Tests read stored tables only through here (as `schema.table`), so that they do not
+    depend on how the warehouse is stored.
+    """
+    return settings.lake.published_connection() if published else settings.lake.connect(read_only=True)
+
+
+def checksums(con: duckdb.DuckDBPyConnection, schemas: Collection[str] | None = None) -> dict[str, tuple[int, int]]:
+    """(row count, order-independent content hash) of every data table `con`'s lake holds (or of `schemas`).
+
+    The `meta` schema's record of publications (run ids, times) is left out: it differs
+    between two runs that built the same data.
+    """
+    tables = con.execute(
+        "select schema_name || '.' || table_name from duckdb_tables() "
+        "where database_name = current_database() and schema_name <> 'meta' order by 1"
+    ).fetchall()
+    return {
+        name: con.execute(f"select count(*), coalesce(sum(hash(t)), 0) from {name} t").fetchone()
+        for (name,) in tables
+        if schemas is None or name.split(".")[0] in schemas
+    }
+
+
+def table_checksums(settings: Settings, *, published: bool = False) -> dict[str, tuple[int, int]]:
+    """`checksums` of the warehouse's lake (or of its published state)."""
+    with warehouse_connection(settings, published=published) as con:
+        return checksums(con)
+
+
+def copy_lake(settings: Settings, warehouse_dir: Path, raw_dir: Path | None = None) -> Settings:
+    """A copy of an embedded (SQLite-catalog) lake under `warehouse_dir`, for a test that writes to it.
+
+    DuckLake stores its data path in the catalog (data files are relative to it), so the copy's
+    catalog is pointed at the copied data folder. The copy reads `raw_dir` (by default the
+    original's raw folder).
+    """
+    copied = Settings(data_mirror=settings.data_mirror, raw_dir=raw_dir or settings.raw_dir, warehouse_dir=warehouse_dir)
+    shutil.copytree(settings.lake.sqlite_file.parent, copied.lake.sqlite_file.parent)
+    with sqlite3.connect(copied.lake.sqlite_file) as catalog:
+        catalog.execute("update ducklake_metadata set value = ? where key = 'data_path'", [copied.data_path])
+    return copied
+
+
+@dataclass
+class BuiltWarehouse:
+    """A warehouse some run built: where it is now, and the Dagster instance that holds that run."""
+
+    settings: Settings
+    dagster_home: Path
+    run_id: str
+    built_warehouse_dir: Path  # where the run wrote (the paths in its events)
+
+    def events(self) -> list[dg.DagsterEvent]:
+        with dg.DagsterInstance.from_config(str(self.dagster_home)) as instance:
+            return [r.dagster_event for r in instance.all_logs(self.run_id) if r.dagster_event is not None]
+
+    @property
+    def checks(self) -> dict[str, bool]:
+        """The run's asset check results by check name."""
+        return {
+            e.event_specific_data.check_name: e.event_specific_data.passed
+            for e in self.events()
+            if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        }
+
+
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """`build(folder)` run by one test process of the session, the others waiting for it.
+
+    `make test` runs two pytest-xdist workers; a warehouse that several of their tests need
+    is built once into the folder all workers share (the parent of each worker's own temp
+    folder), under a file lock. A build that failed is not retried by the other worker: it
+    fails with the first one's error.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder, done, failed = shared / name, shared / f"{name}.done", shared / f"{name}.failed"
+    with FileLock(str(shared / f"{name}.lock")):
+        if failed.exists():
+            pytest.fail(f"building {name} failed in another worker:\n{failed.read_text()}")
+        if not done.exists():
+            try:
+                build(folder)
+            except BaseException as exc:
+                failed.write_text(f"{type(exc).__name__}: {exc}"[-6000:])
+                raise
+            done.touch()
+    return folder
+
+
+def bare_shell(**settings: str) -> dict[str, str]:
+    """The environment of a new terminal: PATH and HOME only, plus the settings given."""
+    return {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), **settings}
+
+
+def make(*args: str, timeout: float = 600, stdin: str | None = None, **settings: str) -> subprocess.CompletedProcess:
+    """A README command, `make <args>`, from a bare shell with only the given settings exported."""
+    return subprocess.run(
+        ["make", *args], cwd=PROJECT_ROOT, env=bare_shell(**settings), input=stdin,
+        capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def latest_run_id(dagster_home: Path) -> str:
+    with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
+        (run,) = instance.get_runs(limit=1)
+        return run.run_id
+
+
+def run_io_years(defs: dg.Definitions, years: list[str]) -> dg.ExecuteInProcessResult:
+    """The yearly input-output job over `years`, on a fresh instance with the years on disk registered."""
+    from dagster_project.defs.automation.schedules import partition_range_tags
+    from dagster_project.defs.input_output.partitions import register_years
+
+    instance = dg.DagsterInstance.ephemeral()
+    register_years(instance, defs.resources["raw_files"].path)
+    return defs.resolve_job_def("io_yearly").execute_in_process(
+        instance=instance, tags=partition_range_tags(years), raise_on_error=False
+    )
+
+
+def landing_tick(defs: dg.Definitions, instance: dg.DagsterInstance, cursor: str | None = None):
+    """One evaluation of the landing sensor: its result and context (for the cursor)."""
+    context = dg.build_sensor_context(
+        instance=instance, cursor=cursor, definitions=defs,
+        resources={k: defs.resources[k] for k in ("landing", "raw_files")},
+    )
+    return defs.get_sensor_def("landing_folder")(context), context
