@@ -32,14 +32,15 @@ def pytest_configure(config):
         subprocess.run([str(dbt), "parse", "--quiet", "--profiles-dir", "."], cwd=DBT_PROJECT_DIR, env=env, check=True)
 
 
-# `make test` runs two pytest-xdist workers, each taking whole modules (`--dist loadfile`) in
-# the order collected, two at first. The modules that run whole pipelines come first, slowest
-# first (measured), so that the two workers end together; the first two each build one of the
-# shared warehouses (the sample, the real data), so that neither waits for the other's build.
+# `make test` runs three pytest-xdist workers on the two cores (a run's steps often wait: on
+# dbt, on the pool, on a server starting), each taking whole modules (`--dist loadfile`) in the
+# order collected. The modules that run whole pipelines come first, slowest first (measured), so
+# that the workers end together: the first two build the shared warehouses (the sample, the
+# real data), the third needs neither, so that no worker starts by waiting for a build.
 SLOWEST_MODULES = (
-    "test_server_profile", "test_real_data", "test_reliability", "test_findings_report",
-    "test_innovation_pipeline", "test_readme_commands", "test_bad_input_catalogue",
-    "test_releases_e2e", "test_pipeline_e2e",
+    "test_server_profile", "test_real_data", "test_innovation_pipeline", "test_reliability",
+    "test_readme_commands", "test_releases_e2e", "test_findings_report_real_data", "test_bad_input_catalogue",
+    "test_pipeline_e2e", "test_cli_and_failures", "test_dagster_ui",
 )
 
 

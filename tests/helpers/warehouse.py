@@ -94,7 +94,7 @@ class BuiltWarehouse:
 def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
     """`build(folder)` run by one test process of the session, the others waiting for it.
 
-    `make test` runs two pytest-xdist workers; a warehouse that several of their tests need
+    `make test` runs several pytest-xdist workers; a warehouse that several of their tests need
     is built once into the folder all workers share (the parent of each worker's own temp
     folder), under a file lock. A build that failed is not retried by the other worker: it
     fails with the first one's error.
