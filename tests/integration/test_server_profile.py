@@ -54,7 +54,7 @@ from dagster_project.defs.resources import DBT_POOL
 from dagster_project.input_output.staging import STAGED_TABLES
 from dagster_project.settings import PROJECT_ROOT, Settings
 from dagster_project.storage.publish import PUBLISHED_SCHEMAS
-from tests.helpers.pipeline_sample import YEARS
+from tests.helpers.pipeline_sample import YEARS, build_raw_dir
 from tests.helpers.warehouse import SHARED_DATA, checksums, table_checksums
 
 SERVER_INSTANCE = PROJECT_ROOT / "deploy" / "server" / "dagster.yaml"
@@ -192,16 +192,21 @@ def years_started(instance: dg.DagsterInstance) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def server_run(postgres, sample_pipeline, tmp_path_factory) -> Iterator[ServerRun]:  # noqa: F811
-    """`materialize --parallel` on the server profile, over the embedded sample run's raw folder."""
+def server_run(postgres, tmp_path_factory) -> Iterator[ServerRun]:  # noqa: F811
+    """`materialize --parallel` on the server profile, over a raw folder like the embedded sample run's.
+
+    The folder is generated here (the same years, the same links to the mirror), so that this
+    run does not wait for the sample run, which the tests compare it with afterwards.
+    """
     root = tmp_path_factory.mktemp("server_profile")
     postgres.create_role(ROLE, PASSWORD)
     postgres.create_database(LAKE_DB, owner=ROLE)
     postgres.create_database(DAGSTER_DB, owner=ROLE)
     settings = Settings(
-        data_mirror=SHARED_DATA, raw_dir=sample_pipeline.settings.raw_dir, warehouse_dir=root / "warehouse",
+        data_mirror=SHARED_DATA, raw_dir=root / "raw", warehouse_dir=root / "warehouse",
         catalog=f"postgres:{postgres.dsn(LAKE_DB, user=ROLE)}", data_path=f"{root / 'lake_data'}/",
     )
+    build_raw_dir(settings.raw_dir)
     home = root / "dagster_home"
     home.mkdir()
     shutil.copy(SERVER_INSTANCE, home)
