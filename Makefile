@@ -36,8 +36,8 @@ install-dev: $(VENV)/.installed-dev
 # The lock files, written by uv from pyproject.toml (the project's dependencies; with the `dev`
 # group for the tests and linters), keeping every version already pinned unless UPGRADE=1.
 lock: install-dev
-	@$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11 $(if $(UPGRADE),--upgrade) -o requirements.lock
-	@$(VENV)/bin/uv pip compile pyproject.toml --quiet --python-version 3.11 --group dev -c requirements.lock -o requirements-dev.lock
+	@$(VENV)/bin/uv pip compile pyproject.toml --quiet --system-certs --python-version 3.11 $(if $(UPGRADE),--upgrade) -o requirements.lock
+	@$(VENV)/bin/uv pip compile pyproject.toml --quiet --system-certs --python-version 3.11 --group dev -c requirements.lock -o requirements-dev.lock
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	@$(PY) -m pip install --quiet -r requirements-dev.lock

@@ -184,3 +184,17 @@ def test_make_backfill_of_a_changed_year_rewrites_its_years_only_and_equals_a_fu
     )
     assert full.returncode == 0, full.stdout[-4000:]
     assert by_year(settings) == after
+
+
+def test_make_lock_from_a_bare_shell_writes_the_committed_lock_files():
+    """`make lock` (uv, against the package registry) reproduces both lock files byte for byte."""
+    paths = [PROJECT_ROOT / name for name in ("requirements.lock", "requirements-dev.lock")]
+    kept = {path: (path.read_bytes(), path.stat()) for path in paths}
+    result = make("lock", timeout=300)
+    try:
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert {path: path.read_bytes() for path in paths} == {path: content for path, (content, _) in kept.items()}
+    finally:  # as they were, times included: make would otherwise install again for the next command
+        for path, (content, stat) in kept.items():
+            path.write_bytes(content)
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
