@@ -6,6 +6,7 @@ they do not depend on how the warehouse is stored.
 
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 from collections.abc import Callable, Collection
@@ -121,12 +122,27 @@ def bare_shell(**settings: str) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": os.environ.get("HOME", "/root"), **settings}
 
 
-def make(*args: str, timeout: float = 600, stdin: str | None = None, **settings: str) -> subprocess.CompletedProcess:
-    """A README command, `make <args>`, from a bare shell with only the given settings exported."""
-    return subprocess.run(
-        ["make", *args], cwd=PROJECT_ROOT, env=bare_shell(**settings), input=stdin,
-        capture_output=True, text=True, timeout=timeout,
-    )
+def make(
+    *args: str, timeout: float = 600, stdin: str | None = None, cwd: Path = PROJECT_ROOT, **settings: str
+) -> subprocess.CompletedProcess:
+    """A README command, `make <args>` in `cwd`, from a bare shell with only the given settings exported.
+
+    make runs in a session of its own and a timeout kills that whole process group: killing make
+    alone (as subprocess.run does) would leave its children holding the output pipes, and the
+    test would wait on them for good.
+    """
+    command = ["make", *args]
+    with subprocess.Popen(
+        command, cwd=cwd, env=bare_shell(**settings), stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(stdin, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            raise subprocess.TimeoutExpired(command, timeout, stdout, stderr) from None
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 def latest_run_id(dagster_home: Path) -> str:

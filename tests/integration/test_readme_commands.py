@@ -8,6 +8,7 @@ documented settings WAREHOUSE_DIR / RAW_DATA_DIR / DATA_MIRROR pointing at scrat
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -46,14 +47,16 @@ LOCATION_QUERY = """{ workspaceOrError { ... on Workspace { locationEntries { na
       schedules { name scheduleState { status } } sensors { name sensorState { status } } } } } } } } }"""
 
 
-def test_make_ui_loads_the_code_location_from_a_bare_shell():
+def test_make_ui_loads_the_code_location_from_a_bare_shell(tmp_path):
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", 3000)) == 0:
             pytest.fail("port 3000 is in use: `make ui` serves there; stop what holds it")
-    process = subprocess.Popen(
-        ["make", "ui"], cwd=PROJECT_ROOT, env=bare_shell(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
-    )
+    log_path = tmp_path / "make-ui.log"  # a file, not a pipe nobody reads: a full pipe would stall the UI
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            ["make", "ui"], cwd=PROJECT_ROOT, env=bare_shell(), stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline, entry = time.monotonic() + 180, None
         while time.monotonic() < deadline and process.poll() is None:
@@ -64,7 +67,7 @@ def test_make_ui_loads_the_code_location_from_a_bare_shell():
             except (OSError, KeyError, TypeError, ValueError):
                 pass
             time.sleep(1)
-        assert entry is not None, "the UI did not answer on port 3000"
+        assert entry is not None, f"the UI did not answer on port 3000:\n{log_path.read_text()[-3000:]}"
         loaded = entry["locationOrLoadError"]
         assert loaded["__typename"] == "RepositoryLocation", loaded.get("message")
         (repository,) = loaded["repositories"]
@@ -186,15 +189,19 @@ def test_make_backfill_of_a_changed_year_rewrites_its_years_only_and_equals_a_fu
     assert by_year(settings) == after
 
 
-def test_make_lock_from_a_bare_shell_writes_the_committed_lock_files():
-    """`make lock` (uv, against the package registry) reproduces both lock files byte for byte."""
-    paths = [PROJECT_ROOT / name for name in ("requirements.lock", "requirements-dev.lock")]
-    kept = {path: (path.read_bytes(), path.stat()) for path in paths}
-    result = make("lock", timeout=300)
-    try:
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        assert {path: path.read_bytes() for path in paths} == {path: content for path, (content, _) in kept.items()}
-    finally:  # as they were, times included: make would otherwise install again for the next command
-        for path, (content, stat) in kept.items():
-            path.write_bytes(content)
-            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+def test_make_lock_from_a_bare_shell_writes_the_committed_lock_files(tmp_path):
+    """`make lock` (uv, against the package registry) reproduces both lock files byte for byte.
+
+    It runs in a copy of the files it reads (times kept, the project's venv linked): rewriting the
+    project's own lock files, even for a moment, would make every other worker's `make` command
+    reinstall the venv under the tests that use it.
+    """
+    names = ("Makefile", "pyproject.toml", "requirements.lock", "requirements-dev.lock")
+    for name in names:
+        shutil.copy2(PROJECT_ROOT / name, tmp_path / name)
+    (tmp_path / ".venv").symlink_to(PROJECT_ROOT / ".venv")
+    result = make("lock", timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "installing" not in result.stdout  # the venv was up to date: nothing reinstalled under the other tests
+    for name in ("requirements.lock", "requirements-dev.lock"):
+        assert (tmp_path / name).read_text() == (PROJECT_ROOT / name).read_text(), name
