@@ -63,9 +63,10 @@ backfill: install $(MANIFEST)
 	@test -n "$(YEARS)" || { echo "usage: make backfill YEARS=2005,2006 (or YEARS=2005-2007)" >&2; exit 2; }
 	@$(PY) -m dagster_project.cli.run --years $(YEARS)
 
-# The linters, then three pytest workers, whole modules each (tests/conftest.py orders them); the 25 slowest tests listed.
+# The linters, then three pytest workers, whole modules each (tests/conftest.py orders them); a line per test
+# (which worker, which test: the end of a cut-short log says what was running), the 25 slowest listed.
 test: install-dev chromium $(MANIFEST) lint
-	@$(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=25
+	@$(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=25 -v
 
 # ruff on the Python (pyproject.toml [tool.ruff]), sqlfluff on the dbt models (.sqlfluff).
 lint: install-dev

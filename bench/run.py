@@ -15,6 +15,8 @@ g. staging plus load of every year with 2 worker processes against 1;  target >=
 e. the README's analyst queries on the published state, 20 runs each; target median < 50 ms
 f. scale: OECD ICIO-sized (~3,600) and EXIOBASE-sized (~9,800) generated tables through the
    same Leontief code;                                                target peak < 8 GB
+i. the regression asset alone (the specification curves' fits, the bootstrap, the tables), as
+   the cold run's own step events time it;                             target <= 30 s
 h. with BENCH_REFERENCE set (a folder of Parquet exports of the single-file build before the
    lake, `<schema>.<table>.parquet`): every marts and analytics table of that build has the
    same rows and order-independent content hash in the cold run's lake.
@@ -40,6 +42,7 @@ MART_SCHEMAS = ("marts", "analytics")
 # `make run` materializes in one process; `make run PARALLEL=1` with the multiprocess executor.
 MAKE_RUN_FLAGS: tuple[str, ...] = ()
 OTHER_FLAGS = ("--parallel",)
+REGRESSION_STEP = "regression_tables"  # dagster_project/defs/analysis/assets.py
 
 
 def peak_rss_mb() -> float:
@@ -135,6 +138,16 @@ def cold_run(env: dict, *flags: str) -> dict:
             "ok": parse["ok"] and run["ok"]}
 
 
+def step_seconds(env: dict, step_key: str) -> float:
+    """How long `step_key` took in the last run of the instance in env's DAGSTER_HOME (its own events)."""
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        (run,) = instance.get_runs(limit=1)
+        (stats,) = instance.get_run_step_stats(run.run_id, step_keys=[step_key])
+        return stats.end_time - stats.start_time
+
+
 def lake_connection(env: dict, published: bool = False):
     from dagster_project.settings import Settings
 
@@ -218,6 +231,7 @@ def main() -> int:
         cold = warehouse_env(Path(scratch), "cold")
         print("[c] whole pipeline, cold, as make run runs it ...", flush=True)
         results["cold"] = cold_run(cold, *MAKE_RUN_FLAGS)
+        results["regressions_s"] = step_seconds(cold, REGRESSION_STEP)
         marts = checksums(cold, MART_SCHEMAS)
         print("[d] one changed year and its dependents ...", flush=True)
         results["one_year"] = timed_process([sys.executable, "-m", "bench.one_year", "2011"], cold)
@@ -284,6 +298,8 @@ def render(r: dict) -> str:
         f"| d. one changed year (2011) through to the published marts, as the landing sensor requests it "
         f"(multiprocess) | {one['seconds']:.1f} s ({ran(one)}; marts {'unchanged' if r['one_year_same_marts'] else '**CHANGED**'}) | "
         f"<= 12 s: {verdict(one['seconds'] <= 12 and one['ok'])} | {one['peak_mb']:.0f} MB (run process) |",
+        f"| i. the regression asset alone (`{REGRESSION_STEP}`: the specification curves, the wild bootstrap, the "
+        f"tables), its step in run c | {r['regressions_s']:.1f} s | <= 30 s: {verdict(r['regressions_s'] <= 30)} | |",
         f"| g. staging + load of the {io['years']} years, 1 worker process vs 2 (the run's own duration) | "
         f"{one_worker['seconds']:.1f} s vs {two_workers['seconds']:.1f} s = {workers_speedup:.2f}x "
         f"({ran(one_worker)}, {ran(two_workers)}) | >= 1.5x: {verdict(workers_speedup >= 1.5)} | |",
