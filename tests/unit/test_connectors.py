@@ -222,7 +222,7 @@ def test_world_bank_api_pages_that_lose_rows_are_refused(server, client, tmp_pat
 # --- failure cases of every download ------------------------------------------------------
 
 
-def test_http_500_is_retried_with_backoff_then_succeeds(server, client, waits, tmp_path):
+def test_http_500_is_retried_at_once_then_succeeds(server, client, waits, tmp_path):
     def flaky(handler, _, hit):
         if hit == 1:
             send(handler, 500, b"internal error", "text/plain")
@@ -231,7 +231,7 @@ def test_http_500_is_retried_with_backoff_then_succeeds(server, client, waits, t
 
     server.routes["/idi.csv"] = flaky
     path, rows = files.download_itu_idi(client, tmp_path, f"{server.url}/idi.csv")
-    assert server.hits["/idi.csv"] == 2 and waits == [0.1]
+    assert server.hits["/idi.csv"] == 2 and waits == []  # urllib3's backoff: the first retry does not wait
     assert path.read_bytes().startswith(b"idi_rank_2017,iso3,itu_country_name,idi_2017\n1,AAB,Economy 1,8.95\n")
     assert rows == 120
 
@@ -243,8 +243,21 @@ def test_http_500_every_time_fails_after_the_retries_and_keeps_the_old_file(serv
     server.routes["/idi.csv"] = lambda h, q, n: send(h, 503, b"busy", "text/plain")
     with pytest.raises(DownloadError, match=r"failed after 3 tries \(HTTP 503"):
         files.download_itu_idi(client, tmp_path, f"{server.url}/idi.csv")
-    assert server.hits["/idi.csv"] == 3 and waits == [0.1, 0.2]
+    assert server.hits["/idi.csv"] == 3 and waits == [0.2]  # then 2x the backoff factor of 0.1 s
     assert old.read_bytes() == b"the copy on disk" and not leftovers(tmp_path)
+
+
+@pytest.mark.parametrize(("retry_after", "waited"), [("3", 3), ("3600", 60)])
+def test_retry_after_is_honoured_up_to_the_longest_wait(server, client, waits, tmp_path, retry_after, waited):
+    def busy_first(handler, _, hit):
+        if hit == 1:
+            send(handler, 429, b"slow down", "text/plain", headers=[("Retry-After", retry_after)])
+        else:
+            send(handler, 200, idi_csv(), "text/csv")
+
+    server.routes["/idi.csv"] = busy_first
+    _, rows = files.download_itu_idi(client, tmp_path, f"{server.url}/idi.csv")
+    assert rows == 120 and server.hits["/idi.csv"] == 2 and waits == [waited]  # HttpPolicy.max_backoff_s: 60
 
 
 def test_http_404_is_not_retried(server, client, tmp_path):
