@@ -123,7 +123,7 @@ def bare_shell(**settings: str) -> dict[str, str]:
 
 
 def make(
-    *args: str, timeout: float = 600, stdin: str | None = None, cwd: Path = PROJECT_ROOT, **settings: str
+    *args: str, timeout: float = 900, stdin: str | None = None, cwd: Path = PROJECT_ROOT, **settings: str
 ) -> subprocess.CompletedProcess:
     """A README command, `make <args>` in `cwd`, from a bare shell with only the given settings exported.
 

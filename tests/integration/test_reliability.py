@@ -122,13 +122,13 @@ def test_a_run_killed_mid_write_is_recovered_by_two_runs_at_once_while_analysts_
     home = tmp_path / "dagster_home"
     first = lake_snapshots(settings)
     killed = start_run(settings, home, tmp_path / "killed.log")
-    # Kill once the run has committed writes to the lake (its ingest is under way), or 20 s into
-    # the run at the latest (the ingest and the dbt builds take longer than that on this sample).
+    # Kill once the run has committed writes to the lake (its ingest is under way): its run record
+    # exists by then, whatever the machine's load (a fixed delay once killed a run still starting).
     started = time.monotonic()
-    while lake_snapshots(settings) < first + 3 and time.monotonic() - started < 20:
+    while lake_snapshots(settings) < first + 3:
         assert killed.poll() is None, (tmp_path / "killed.log").read_text()[-3000:]
+        assert time.monotonic() - started < 600, "the run committed nothing in 600 s"
         time.sleep(0.05)
-    assert killed.poll() is None, "the run ended before it could be killed"
     os.killpg(killed.pid, signal.SIGKILL)  # the run and every step process it started
     killed.wait()
     logs = {year: tmp_path / f"run{year}.log" for year in (2009, 2011)}

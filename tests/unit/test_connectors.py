@@ -39,6 +39,7 @@ MIRROR_RDATA = SHARED_DATA / "wiod2013" / "rdata"
 needs_mirror = pytest.mark.skipif(not MIRROR_WDI.exists(), reason=f"no data mirror at {SHARED_DATA}")
 
 Handler = Callable[[BaseHTTPRequestHandler, dict, int], None]
+TIMEOUT_S = 2.0  # the test client's connect and read timeout
 
 
 class LocalServer:
@@ -114,7 +115,9 @@ def waits() -> list[float]:
 
 @pytest.fixture
 def client(waits) -> HttpClient:
-    return HttpClient(HttpPolicy(timeout_s=0.5, retries=2, backoff_s=0.1), sleep=waits.append)
+    """Timeouts far above a local answer's time even on a loaded machine, so that only the
+    timeout tests (which make the server slower than TIMEOUT_S on purpose) see one."""
+    return HttpClient(HttpPolicy(timeout_s=TIMEOUT_S, retries=2, backoff_s=0.1), sleep=waits.append)
 
 
 def local_settings(url: str, **changes) -> connectors.ConnectorSettings:
@@ -122,7 +125,7 @@ def local_settings(url: str, **changes) -> connectors.ConnectorSettings:
     values = dict(
         world_bank_api_url=url, wdi_indicators=("GB.XPD.RSDV.GD.ZS",), wdi_date_range="", wdi_per_page=300,
         wiod2013_base_url=f"{url}/wiod", itu_idi_url=f"{url}/idi.csv", wiod2016_archive_url="",
-        oecd_icio_archive_urls=(), policy=HttpPolicy(timeout_s=0.5, retries=1, backoff_s=0.0),
+        oecd_icio_archive_urls=(), policy=HttpPolicy(timeout_s=TIMEOUT_S, retries=1, backoff_s=0.0),
     )
     return connectors.ConnectorSettings(**{**values, **changes})
 
@@ -269,18 +272,18 @@ def test_http_404_is_not_retried(server, client, tmp_path):
 def test_a_timeout_is_retried_then_succeeds(server, client, tmp_path):
     def slow_first(handler, _, hit):
         if hit == 1:
-            time.sleep(1.0)  # past the client's 0.5 s
+            time.sleep(5 * TIMEOUT_S)  # far past the client's timeout
         send(handler, 200, idi_csv(), "text/csv")
 
     server.routes["/idi.csv"] = slow_first
     started = time.monotonic()
     path, _ = files.download_itu_idi(client, tmp_path, f"{server.url}/idi.csv")
     assert path.exists() and server.hits["/idi.csv"] == 2
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 4 * TIMEOUT_S  # the client gave up on the first answer, not waited for it
 
 
 def test_a_server_that_never_answers_in_time_is_reported_unreachable(server, client, tmp_path):
-    server.routes["/idi.csv"] = lambda h, q, n: (time.sleep(0.8), send(h, 200, idi_csv(), "text/csv"))
+    server.routes["/idi.csv"] = lambda h, q, n: (time.sleep(TIMEOUT_S + 0.5), send(h, 200, idi_csv(), "text/csv"))
     with pytest.raises(Unreachable, match="no answer after 3 tries"):
         files.download_itu_idi(client, tmp_path, f"{server.url}/idi.csv")
     assert server.hits["/idi.csv"] == 3 and not (tmp_path / "itu_idi").exists()
