@@ -120,21 +120,36 @@ def test_a_run_killed_mid_write_is_recovered_by_two_runs_at_once_while_analysts_
         [sys.executable, "-c", READER, settings.catalog, settings.data_path, str(stop), str(out)]
     )
     home = tmp_path / "dagster_home"
-    first = lake_snapshots(settings)
-    killed = start_run(settings, home, tmp_path / "killed.log")
-    # Kill once the run has committed writes to the lake (its ingest is under way): its run record
-    # exists by then, whatever the machine's load (a fixed delay once killed a run still starting).
-    started = time.monotonic()
-    while lake_snapshots(settings) < first + 3:
-        assert killed.poll() is None, (tmp_path / "killed.log").read_text()[-3000:]
-        assert time.monotonic() - started < 600, "the run committed nothing in 600 s"
-        time.sleep(0.05)
-    os.killpg(killed.pid, signal.SIGKILL)  # the run and every step process it started
-    killed.wait()
-    logs = {year: tmp_path / f"run{year}.log" for year in (2009, 2011)}
-    runs = {year: start_run(settings, home, log, "--years", str(year)) for year, log in logs.items()}
-    for year, run in runs.items():
-        assert run.wait(timeout=900) == 0, logs[year].read_text()[-3000:]
+    started_runs: list[subprocess.Popen] = []
+    try:
+        first = lake_snapshots(settings)
+        killed = start_run(settings, home, tmp_path / "killed.log")
+        started_runs.append(killed)
+        # Kill once the run has committed writes to the lake (its ingest is under way): its run record
+        # exists by then, whatever the machine's load (a fixed delay once killed a run still starting).
+        started = time.monotonic()
+        while lake_snapshots(settings) < first + 3:
+            assert killed.poll() is None, (tmp_path / "killed.log").read_text()[-3000:]
+            assert time.monotonic() - started < 600, "the run committed nothing in 600 s"
+            time.sleep(0.05)
+        os.killpg(killed.pid, signal.SIGKILL)  # the run and every step process it started
+        killed.wait()
+        logs = {year: tmp_path / f"run{year}.log" for year in (2009, 2011)}
+        runs = {year: start_run(settings, home, log, "--years", str(year)) for year, log in logs.items()}
+        started_runs += runs.values()
+        for year, run in runs.items():
+            assert run.wait(timeout=900) == 0, logs[year].read_text()[-3000:]
+    finally:  # a failed assertion leaves no run, step or reader process behind
+        stop.touch()
+        for run in started_runs:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+                run.wait()
+        try:
+            reader.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            reader.kill()
+            raise
     # One of them found the killed run's process gone, marked it failed and freed its pool slots.
     assert any("is gone; marked failed and its pool slots freed" in log.read_text() for log in logs.values())
     with warehouse_connection(settings) as con:
@@ -142,8 +157,6 @@ def test_a_run_killed_mid_write_is_recovered_by_two_runs_at_once_while_analysts_
             "select count(*) from meta.publications where snapshot_id > ?", [published]
         ).fetchone()[0]
     assert publications == 2
-    stop.touch()
-    reader.wait(timeout=60)
     reads = json.loads(out.read_text())
     assert reads["errors"] == []
     assert reads["inconsistent"] == []
