@@ -34,12 +34,14 @@ def technical_coefficients(inter: np.ndarray, output: np.ndarray) -> np.ndarray:
     return inter * scale[np.newaxis, :]
 
 
-def value_added_proxy_coefficients(a: np.ndarray, output: np.ndarray) -> np.ndarray:
+def value_added_proxy_coefficients(a: np.ndarray) -> np.ndarray:
     """v = 1 - Σᵢ Aᵢⱼ: the value-added PROXY (gross output minus all intermediate inputs) per unit of output.
 
-    Zero for industries without output (their column of A is zero; nothing embodies them).
+    An industry without output buys nothing (its column of A is zero), so its v is 1: whatever
+    the tables still record it selling (WIOD 2013: a few cells of about 1 USD m, e.g. Luxembourg's
+    coke and petroleum) counts as its own value added. That keeps vᵀL = 1ᵀ exact for every column.
     """
-    return np.where(output > 0, 1.0 - a.sum(axis=0), 0.0)
+    return 1.0 - a.sum(axis=0)
 
 
 def leontief_inverse(a: np.ndarray) -> np.ndarray:

@@ -249,7 +249,7 @@ def leontief_frames(con, year: int, classification: str) -> dict[str, pd.DataFra
     m = year_matrices(con, year, classification)
     n_countries, n_ind = len(m.countries), len(m.industries)
     a = leontief.technical_coefficients(m.inter, m.output)
-    v = leontief.value_added_proxy_coefficients(a, m.output)
+    v = leontief.value_added_proxy_coefficients(a)
     demand = leontief.demand_columns(m.inter, m.final, n_countries, n_ind)
     multipliers, content = leontief.leontief_year(a, n_countries, n_ind, value_added=v, demand=demand)
     del a

@@ -43,35 +43,20 @@ def test_foreign_value_added_share_of_final_demand_korea_and_usa_2011(warehouse)
 
 
 def test_value_added_in_final_demand_adds_up_to_final_demand(warehouse):
-    """v'L = 1' with the proxy: each economy's final demand embodies exactly its own value.
-
-    The only gap allowed is final demand bought from industries with no gross output in the
-    release's output vector (their value added per unit is 0): a few cells of about 1 USD m.
-    """
+    """v'L = 1' with the proxy: each economy's final demand embodies exactly its own value, and so do
+    its gross exports (an industry without output counts what it still sells as its value added)."""
     gaps = warehouse.execute(
-        """
-        with idle as (
-            select classification, year, country_code as row_country, industry_code as row_industry
-            from raw.wiod_gross_output where gross_output_usd_m <= 0
-        ),
-        idle_purchases as (
-            select f.classification, f.year, f.col_country as country_code, sum(abs(f.value_usd_m)) as usd_m
-            from raw.wiod_flows f inner join idle using (classification, year, row_country, row_industry)
-            where f.use_type = 'final' group by all
-        )
-        select i.country_code, i.year, abs(i.va_proxy_final_demand_usd_m - i.final_demand_usd_m) as gap,
-               coalesce(p.usd_m, 0) as allowed, i.final_demand_usd_m
-        from marts.fct_value_added_proxy_indicators i
-        left join idle_purchases p using (classification, year, country_code)
-        """
+        "select country_code, year, va_proxy_final_demand_usd_m, final_demand_usd_m, "
+        "va_proxy_gross_exports_usd_m, gross_exports_usd_m from marts.fct_value_added_proxy_indicators"
     ).fetchall()
     assert len(gaps) == 17 * 41
-    for country, year, gap, allowed, final_demand in gaps:
-        assert gap <= allowed + 1e-9 * final_demand, (country, year, gap, allowed)
+    for country, year, va_final, final, va_exports, exports in gaps:
+        assert va_final == pytest.approx(final, rel=1e-12), (country, year)
+        assert va_exports == pytest.approx(exports, rel=1e-12, abs=1e-9), (country, year)
     total_va, total_final = warehouse.execute(
         "select sum(va_proxy_final_demand_usd_m), sum(final_demand_usd_m) from marts.fct_value_added_proxy_indicators"
     ).fetchone()
-    assert total_va == pytest.approx(total_final, rel=1e-7)
+    assert total_va == pytest.approx(total_final, rel=1e-12)
 
 
 def test_the_two_solves_agree_on_the_services_value_added_of_exports(warehouse):

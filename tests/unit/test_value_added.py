@@ -117,7 +117,7 @@ def test_leontief_year_agrees_with_the_full_inverse_on_a_random_sparse_table():
     final[3, :] = 0  # an industry selling only intermediates
     output = inter.sum(axis=1) + final.sum(axis=1)
     a = leontief.technical_coefficients(inter, output)
-    v = leontief.value_added_proxy_coefficients(a, output)
+    v = leontief.value_added_proxy_coefficients(a)
     demand = leontief.demand_columns(inter, final, n_countries, n_industries)
     multipliers, content = leontief.leontief_year(a, n_countries, n_industries, value_added=v, demand=demand)
 
@@ -135,10 +135,17 @@ def test_leontief_year_agrees_with_the_full_inverse_on_a_random_sparse_table():
     assert content.embodied[:, :n_countries].sum() == pytest.approx(final.sum(), rel=1e-12)
 
 
-def test_an_industry_without_output_embodies_no_value_added():
+def test_an_industry_without_output_counts_what_it_still_sells_as_its_own_value_added():
+    # Industry 2 has no output (nothing bought, column of A zero) yet sells 1 to final demand, as a
+    # few WIOD 2013 cells do: v = 1 there, so value added in all final demand still equals it.
     inter = np.array([[1.0, 0.0], [2.0, 0.0]])
-    a = leontief.technical_coefficients(inter, np.array([10.0, 0.0]))
-    np.testing.assert_allclose(leontief.value_added_proxy_coefficients(a, np.array([10.0, 0.0])), [0.7, 0.0])
+    output = np.array([10.0, 0.0])
+    a = leontief.technical_coefficients(inter, output)
+    v = leontief.value_added_proxy_coefficients(a)
+    np.testing.assert_allclose(v, [0.7, 1.0])
+    final = np.array([[9.0], [1.0]])
+    _, content = leontief.leontief_year(a, 1, 2, value_added=v, demand=leontief.demand_columns(inter, final, 1, 2))
+    assert content.embodied[:, 0].sum() == pytest.approx(10.0, rel=1e-12)
 
 
 def test_leontief_year_needs_the_demand_when_value_added_is_given():
