@@ -1,7 +1,8 @@
 """The input-output stage as the benchmark measures it, its plain-numpy floor, and pymrio.
 
 The IO stage is the Leontief part of `wiod_tables` for every year, on a scratch lake here
-(the pipeline runs the same `multipliers_frame` over the staged Parquet of each year):
+(`multipliers_frame`: the multipliers alone; the pipeline's `leontief_frames` also solves the
+value-added tables against the same LU factorisation, over the staged Parquet of each year):
 read Z and x, form A, solve for the Leontief sums the marts need (global and domestic)
 and write them in one transaction. The floor is the textbook computation on matrices
 already in memory: A = Z·x̂⁻¹ and L = (I - A)⁻¹ with numpy. pymrio is given the same

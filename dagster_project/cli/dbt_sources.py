@@ -16,7 +16,7 @@ import sys
 import yaml
 
 from dagster_project.indicators.catalogue import SOURCES
-from dagster_project.input_output.tables import DECLARATIONS, MULTIPLIERS, TableDeclaration
+from dagster_project.input_output.tables import DECLARATIONS, TableDeclaration
 from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.storage.files import atomic_write
 
@@ -54,7 +54,7 @@ def sources_yaml() -> str:
                 "name": "intermediate",
                 "description": "Tables computed by Python assets (linear algebra) that dbt models read.",
                 "schema": "intermediate",
-                "tables": [_io_table(DECLARATIONS[MULTIPLIERS])],
+                "tables": [_io_table(t) for name, t in DECLARATIONS.items() if name.startswith("intermediate.")],
             },
         ],
     }

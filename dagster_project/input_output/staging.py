@@ -30,6 +30,10 @@ from dagster_project.input_output.tables import (
     GROSS_OUTPUT_COLUMNS,
     MULTIPLIER_COLUMNS,
     MULTIPLIERS,
+    VALUE_ADDED_BY_ORIGIN,
+    VALUE_ADDED_BY_ORIGIN_COLUMNS,
+    VALUE_ADDED_MULTIPLIER_COLUMNS,
+    VALUE_ADDED_MULTIPLIERS,
     as_categories,
 )
 from dagster_project.quality.io_audit import YearAudit, audit_year
@@ -42,7 +46,11 @@ STAGED_TABLES = {
     FLOWS: (FLOWS_COLUMNS, "flows"),
     GROSS_OUTPUT: (GROSS_OUTPUT_COLUMNS, "gross_output"),
     MULTIPLIERS: (MULTIPLIER_COLUMNS, "multipliers"),
+    VALUE_ADDED_BY_ORIGIN: (VALUE_ADDED_BY_ORIGIN_COLUMNS, "value_added_by_origin"),
+    VALUE_ADDED_MULTIPLIERS: (VALUE_ADDED_MULTIPLIER_COLUMNS, "value_added_multipliers"),
 }
+# What the Leontief step writes for a year that passed its audit (one factorisation for all of them).
+SOLVED_TABLES = (MULTIPLIERS, VALUE_ADDED_BY_ORIGIN, VALUE_ADDED_MULTIPLIERS)
 
 YEAR_PARTITIONS = ("year",)
 
@@ -76,7 +84,7 @@ def stage_year(
     folder: Path,
     log: Callable[[str], None] = lambda _: None,
 ) -> StagedYear:
-    """Parse, audit and solve one year into `folder`; multipliers only for a year that passed its audit.
+    """Parse, audit and solve one year into `folder`; multipliers and value added only for a year that passed its audit.
 
     Raises IoInputError (naming the file and what was expected) for an unreadable release file.
     """
@@ -103,9 +111,10 @@ def stage_year(
         audit = audit_year(con, year)
         if audit.passed:
             for classification in read:
-                log(f"{year}: Leontief multipliers of {classification}")
-                frame = multipliers_frame(con, year, classification)
-                _write_parquet(con, frame, MULTIPLIER_COLUMNS, staged_path(folder, MULTIPLIERS, classification))
+                log(f"{year}: Leontief multipliers and value added (proxy) of {classification}")
+                frames = leontief_frames(con, year, classification)
+                for table in SOLVED_TABLES:
+                    _write_parquet(con, frames[table], STAGED_TABLES[table][0], staged_path(folder, table, classification))
     return StagedYear(year, read, folder, audit)
 
 
@@ -147,8 +156,21 @@ def remove_finished_runs(staging_dir: Path, instance) -> None:
             remove_staged(folder)
 
 
-def multipliers_frame(con, year: int, classification: str) -> pd.DataFrame:
-    """Build Z and x for one year from the raw tables `con` sees and return its multipliers, long form.
+@dataclass(frozen=True)
+class YearMatrices:
+    """One release's year as matrices, country-industries numbered country-major (codes sorted)."""
+
+    countries: np.ndarray
+    industries: np.ndarray
+    row_countries: np.ndarray  # (N,) country of each row / column
+    row_industries: np.ndarray  # (N,) industry of each row / column
+    output: np.ndarray  # (N,) the release's gross output
+    inter: np.ndarray  # (N, N) Z
+    final: np.ndarray  # (N, n_countries): final use by using country, every final-use category summed
+
+
+def year_matrices(con, year: int, classification: str, *, final: bool = True) -> YearMatrices:
+    """Build Z, x (and the final demand of each country) for one year from the raw tables `con` sees.
 
     Country-industries are numbered country-major in SQL, so each country's block of A is
     contiguous, and the flows arrive already as (row position, column position, value).
@@ -168,34 +190,110 @@ def multipliers_frame(con, year: int, classification: str) -> pd.DataFrame:
             f"{GROSS_OUTPUT} {year}: {n} rows, expected every one of "
             f"{len(countries)} countries x {n_ind} industries"
         )
-    cells = con.execute(
-        f"""
+    positions = f"""
         with positions as (
             select country_code, industry_code,
-                   row_number() over (order by country_code, industry_code) - 1 as pos
+                   row_number() over (order by country_code, industry_code) - 1 as pos,
+                   dense_rank() over (order by country_code) - 1 as country_pos
             from {GROSS_OUTPUT} where classification = $classification and year = $year
-        )
+        )"""
+    params = {"classification": classification, "year": year}
+    cells = con.execute(
+        f"""{positions}
         select r.pos as row_pos, c.pos as col_pos, f.value_usd_m
         from {FLOWS} f
         join positions r on r.country_code = f.row_country and r.industry_code = f.row_industry
         join positions c on c.country_code = f.col_country and c.industry_code = f.col_use
         where f.classification = $classification and f.year = $year and f.use_type = 'intermediate'
         """,
-        {"classification": classification, "year": year},
+        params,
     ).fetchnumpy()
     inter = np.zeros((n, n))
     inter[cells["row_pos"], cells["col_pos"]] = cells["value_usd_m"]
+    final_by_country = np.zeros((n, len(countries)))
+    if final:
+        # Every final-use category of the using country, summed (in a fixed order: same bits every run).
+        cells = con.execute(
+            f"""{positions},
+            country_positions as (select distinct country_code, country_pos from positions)
+            select r.pos as row_pos, k.country_pos, sum(f.value_usd_m order by f.col_use) as value_usd_m
+            from {FLOWS} f
+            join positions r on r.country_code = f.row_country and r.industry_code = f.row_industry
+            join country_positions k on k.country_code = f.col_country
+            where f.classification = $classification and f.year = $year and f.use_type = 'final'
+            group by all
+            """,
+            params,
+        ).fetchnumpy()
+        final_by_country[cells["row_pos"], cells["country_pos"]] = cells["value_usd_m"]
+    return YearMatrices(
+        countries, industries, output["country_code"].to_numpy(), output["industry_code"].to_numpy(),
+        output["gross_output_usd_m"].to_numpy(dtype=np.float64), inter, final_by_country,
+    )
 
-    a = leontief.technical_coefficients(inter, output["gross_output_usd_m"].to_numpy(dtype=np.float64))
-    del inter
-    result = leontief.industry_multipliers(a, len(countries), n_ind)
+
+def multipliers_frame(con, year: int, classification: str) -> pd.DataFrame:
+    """The Leontief multipliers alone, long form (the benchmark's IO stage); the pipeline uses `leontief_frames`."""
+    m = year_matrices(con, year, classification, final=False)
+    a = leontief.technical_coefficients(m.inter, m.output)
+    return _multipliers_long(m, year, classification, leontief.industry_multipliers(a, len(m.countries), len(m.industries)))
+
+
+def leontief_frames(con, year: int, classification: str) -> dict[str, pd.DataFrame]:
+    """The year's Leontief multipliers and value-added (proxy) tables, long form, from one LU factorisation.
+
+    v is the value-added PROXY per unit of output (1 - column sum of A; the WIOD 2013 RData has no
+    value-added block). The demand columns are each country's final demand, its final demand for
+    its own industries' products, and its gross exports (leontief.demand_columns).
+    """
+    m = year_matrices(con, year, classification)
+    n_countries, n_ind = len(m.countries), len(m.industries)
+    a = leontief.technical_coefficients(m.inter, m.output)
+    v = leontief.value_added_proxy_coefficients(a)
+    demand = leontief.demand_columns(m.inter, m.final, n_countries, n_ind)
+    multipliers, content = leontief.leontief_year(a, n_countries, n_ind, value_added=v, demand=demand)
+    del a
+    n = n_countries * n_ind
+    embodied = content.embodied.reshape(n, 3, n_countries)  # (origin, measure, demand country)
+    by_origin = pd.DataFrame(
+        {
+            "classification": classification,
+            "year": year,
+            # Demand country major, then the origin country-industry in row order.
+            "country_code": np.repeat(m.countries, n),
+            "origin_country_code": np.tile(m.row_countries, n_countries),
+            "origin_industry_code": np.tile(m.row_industries, n_countries),
+            "va_proxy_final_demand_usd_m": embodied[:, 0, :].T.ravel(),
+            "va_proxy_final_demand_domestic_products_usd_m": embodied[:, 1, :].T.ravel(),
+            "va_proxy_gross_exports_usd_m": embodied[:, 2, :].T.ravel(),
+        }
+    )
+    per_unit = pd.DataFrame(
+        {
+            "classification": classification,
+            "year": year,
+            "country_code": np.tile(m.row_countries, n_ind),
+            "industry_code": np.tile(m.row_industries, n_ind),
+            "origin_industry_code": np.repeat(m.industries, n),
+            "va_proxy_per_unit_output": content.per_unit.ravel(),
+        }
+    )
+    return {
+        MULTIPLIERS: _multipliers_long(m, year, classification, multipliers),
+        VALUE_ADDED_BY_ORIGIN: by_origin,
+        VALUE_ADDED_MULTIPLIERS: per_unit,
+    }
+
+
+def _multipliers_long(m: YearMatrices, year: int, classification: str, result: leontief.IndustryMultipliers) -> pd.DataFrame:
+    n_ind, n = len(m.industries), len(m.output)
     return pd.DataFrame(
         {
             "classification": classification,
             "year": year,
-            "country_code": np.tile(output["country_code"].to_numpy(), n_ind),
-            "industry_code": np.tile(output["industry_code"].to_numpy(), n_ind),
-            "input_industry_code": np.repeat(industries, n),
+            "country_code": np.tile(m.row_countries, n_ind),
+            "industry_code": np.tile(m.row_industries, n_ind),
+            "input_industry_code": np.repeat(m.industries, n),
             "leontief_total": result.total.ravel(),
             "leontief_domestic": result.domestic.ravel(),
         }

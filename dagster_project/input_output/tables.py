@@ -11,6 +11,10 @@ from dataclasses import dataclass
 FLOWS = "raw.wiod_flows"
 GROSS_OUTPUT = "raw.wiod_gross_output"
 MULTIPLIERS = "intermediate.leontief_industry_multipliers"
+# Value added embodied in demand and output, on the value-added PROXY (gross output minus
+# intermediate inputs; the WIOD 2013 RData has no value-added block): solved with the multipliers.
+VALUE_ADDED_BY_ORIGIN = "intermediate.value_added_proxy_by_origin"
+VALUE_ADDED_MULTIPLIERS = "intermediate.value_added_proxy_multipliers"
 
 FLOWS_COLUMNS = {
     "classification": "varchar not null",
@@ -37,6 +41,24 @@ MULTIPLIER_COLUMNS = {
     "input_industry_code": "varchar not null",
     "leontief_total": "double not null",
     "leontief_domestic": "double not null",
+}
+VALUE_ADDED_BY_ORIGIN_COLUMNS = {
+    "classification": "varchar not null",
+    "year": "smallint not null",
+    "country_code": "varchar not null",
+    "origin_country_code": "varchar not null",
+    "origin_industry_code": "varchar not null",
+    "va_proxy_final_demand_usd_m": "double not null",
+    "va_proxy_final_demand_domestic_products_usd_m": "double not null",
+    "va_proxy_gross_exports_usd_m": "double not null",
+}
+VALUE_ADDED_MULTIPLIER_COLUMNS = {
+    "classification": "varchar not null",
+    "year": "smallint not null",
+    "country_code": "varchar not null",
+    "industry_code": "varchar not null",
+    "origin_industry_code": "varchar not null",
+    "va_proxy_per_unit_output": "double not null",
 }
 
 
@@ -67,6 +89,42 @@ COLUMN_DOCS = {
     "input_industry_code": "Supplying (row) industry the multiplier sums over.",
     "leontief_total": "Σ over all countries r of L[(r, input industry), (country, industry)], L = (I-A)⁻¹ of the world table.",
     "leontief_domestic": "L_c[input industry, industry] with L_c = (I - A_cc)⁻¹ of the country's own block.",
+}
+
+VA_PROXY = (
+    "Value added is the PROXY gross output minus intermediate inputs (v = 1 - column sum of A): the WIOD "
+    "2013 RData has no value-added block, so it also holds net product taxes and international margins."
+)
+VALUE_ADDED_BY_ORIGIN_DOCS = {
+    **COLUMN_DOCS,
+    "country_code": "Country whose final demand or gross exports embody the value added (code of the release).",
+    "origin_country_code": "Country where the value added (proxy) is generated (code of the release).",
+    "origin_industry_code": "Industry where the value added (proxy) is generated.",
+    "va_proxy_final_demand_usd_m": (
+        "v(origin) x (L f_c)(origin): value added (proxy) of the origin country-industry embodied in the country's "
+        "final demand f_c (every final use of the country, from every supplier), millions of current US dollars. "
+        + VA_PROXY
+    ),
+    "va_proxy_final_demand_domestic_products_usd_m": (
+        "The same for the part of f_c bought from the country's own industries (final products made at home): "
+        "origins abroad here are foreign value added reaching final demand through intermediate inputs only."
+    ),
+    "va_proxy_gross_exports_usd_m": (
+        "v(origin) x (L e_c)(origin): value added (proxy) of the origin country-industry embodied in the country's "
+        "gross exports e_c (what its industries deliver to other countries, intermediate and final), millions of "
+        "current US dollars."
+    ),
+}
+VALUE_ADDED_MULTIPLIER_DOCS = {
+    **COLUMN_DOCS,
+    "country_code": "Country of the producing (column) industry, code of the release.",
+    "industry_code": "Producing (column) industry.",
+    "origin_industry_code": "Industry (in any country) where the value added (proxy) is generated.",
+    "va_proxy_per_unit_output": (
+        "Σ over countries s of v[(s, origin industry)] x L[(s, origin industry), (country, industry)]: value added "
+        "(proxy) of the origin industry, all countries together, embodied in one dollar of the column's output "
+        "(sums to 1 over origin industries). " + VA_PROXY
+    ),
 }
 
 # What the tables hold, per table where a column's meaning differs (country_code is the
@@ -116,6 +174,27 @@ DECLARATIONS = {
         "Dagster asset intermediate/leontief_industry_multipliers.",
         MULTIPLIER_COLUMNS, COLUMN_DOCS,
         ("classification", "year", "country_code", "industry_code", "input_industry_code"),
+    ),
+    VALUE_ADDED_BY_ORIGIN: TableDeclaration(
+        VALUE_ADDED_BY_ORIGIN,
+        "Value added (PROXY: gross output minus intermediate inputs; the WIOD 2013 RData has no value-added "
+        "block) of every origin country-industry embodied in each country's final demand, in the part of it "
+        "made at home, and in its gross exports: v ⊙ L·d with v the proxy per unit of output, L = (I-A)⁻¹ the "
+        "global Leontief inverse and d the demand column. N x countries rows per year and release. Solved "
+        "with the same LU factorisation as the Leontief multipliers, in the same staging step, and loaded "
+        "with them. Written by the year-partitioned Dagster asset intermediate/value_added_proxy_by_origin.",
+        VALUE_ADDED_BY_ORIGIN_COLUMNS, VALUE_ADDED_BY_ORIGIN_DOCS,
+        ("classification", "year", "country_code", "origin_country_code", "origin_industry_code"),
+    ),
+    VALUE_ADDED_MULTIPLIERS: TableDeclaration(
+        VALUE_ADDED_MULTIPLIERS,
+        "Value added (PROXY: gross output minus intermediate inputs) per unit of output of every country-industry "
+        "column, by origin industry (all origin countries summed): S·v̂·L, n_industries x N per year and release, "
+        "so that marts can take any industry's exports (e.g. manufacturing) and group origins by any service "
+        "classification in SQL. Solved with the Leontief multipliers from the same factorisation. Written by "
+        "the year-partitioned Dagster asset intermediate/value_added_proxy_multipliers.",
+        VALUE_ADDED_MULTIPLIER_COLUMNS, VALUE_ADDED_MULTIPLIER_DOCS,
+        ("classification", "year", "country_code", "industry_code", "origin_industry_code"),
     ),
 }
 

@@ -234,6 +234,10 @@ def test_the_claims_ledger_judges_each_published_figure(built):
     assert implied["verdict"] == ("reproduced" if abs(difference) <= 0.5 else "differs")
     reshoring = ledger[ledger["claim_group"] == "reshoring"]
     assert len(reshoring) == 18 and (reshoring["verdict"] == "not testable with this data").all()
+    # The foreign value-added share is testable for 2011 where a table covers it; this sample ends in 2010.
+    fva = ledger.loc["fva_share_final_demand_kor_2011"]
+    assert fva["verdict"] == "not testable with this data" and fva["reason"].startswith("No input-output table covers 2011 for KOR")
+    assert ledger.loc["fva_share_final_demand_kor_2019", "reason"].startswith("The input-output tables end in 2011")
 
 
 def test_reshoring_restates_the_published_counts(built):

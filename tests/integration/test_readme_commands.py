@@ -131,6 +131,10 @@ YEAR_GRAINED = {
     "intermediate.int_country_industry_accounts": {2010},
     "marts.fct_country_industry_year": {2010},
     "marts.fct_manufacturing_servitization": {2010},
+    "marts.fct_value_added_proxy_final_demand": {2010},
+    "marts.fct_value_added_proxy_exports": {2010},
+    "marts.fct_services_value_added_proxy_in_manufacturing_exports": {2010},
+    "marts.fct_value_added_proxy_indicators": {2010},
     "marts.fct_convergence_panel": {2010, 2011},
     "marts.fct_intermediate_exports": {2010, 2011},
 }

@@ -1,4 +1,4 @@
-"""Year-partitioned input-output assets: the raw tables of every release and their Leontief multipliers.
+"""Year-partitioned input-output assets: the raw tables of every release, their Leontief multipliers and value added.
 
 A year partition holds every release present in the raw folder for that year (WIOD 2013,
 WIOD 2016, OECD ICIO; see dagster_project/releases/registry.py), each under its own
@@ -8,7 +8,8 @@ folder leaves the warehouse with it.
 One graph-backed asset, `wiod_tables`, does the stage for a run's years:
 
 * `stage_io_year[<year>]`, one step per year partition of the run: parse the release files,
-  audit them and solve for the Leontief multipliers, into Parquet under
+  audit them and solve for the Leontief multipliers and the value added (proxy) embodied in final
+  demand and exports (one LU factorisation), into Parquet under
   `warehouse/staging/<run id>/` (input_output/staging.py), then, if the year passed its audit, replace
   that year's rows in the lake in one transaction. The multiprocess executor runs these steps
   in parallel: the lake admits concurrent writers, and the tables are partitioned by year, so
@@ -21,16 +22,43 @@ One graph-backed asset, `wiod_tables`, does the stage for a run's years:
 import dagster as dg
 
 from dagster_project.defs.input_output.checks import IO_CHECK_SPECS, check_results
-from dagster_project.defs.input_output.keys import FLOWS_KEY, GROSS_OUTPUT_KEY, MULTIPLIERS_KEY
+from dagster_project.defs.input_output.keys import (
+    FLOWS_KEY,
+    GROSS_OUTPUT_KEY,
+    MULTIPLIERS_KEY,
+    VALUE_ADDED_BY_ORIGIN_KEY,
+    VALUE_ADDED_MULTIPLIERS_KEY,
+)
 from dagster_project.defs.input_output.partitions import io_years
 from dagster_project.defs.metadata import column_schema, table_metadata
 from dagster_project.defs.resources import STEP_OUTPUTS, FolderResource, WarehouseResource
 from dagster_project.input_output import staging
-from dagster_project.input_output.tables import DECLARATIONS, FLOWS, GROSS_OUTPUT, MULTIPLIERS
+from dagster_project.input_output.tables import (
+    DECLARATIONS,
+    FLOWS,
+    GROSS_OUTPUT,
+    MULTIPLIERS,
+    VALUE_ADDED_BY_ORIGIN,
+    VALUE_ADDED_MULTIPLIERS,
+)
 from dagster_project.storage.lake import transactions
 
-OUTPUT_TABLES = {"flows": FLOWS, "gross_output": GROSS_OUTPUT, "multipliers": MULTIPLIERS}
-OUTPUT_KEYS = {"flows": FLOWS_KEY, "gross_output": GROSS_OUTPUT_KEY, "multipliers": MULTIPLIERS_KEY}
+OUTPUT_TABLES = {
+    "flows": FLOWS,
+    "gross_output": GROSS_OUTPUT,
+    "multipliers": MULTIPLIERS,
+    "value_added_by_origin": VALUE_ADDED_BY_ORIGIN,
+    "value_added_multipliers": VALUE_ADDED_MULTIPLIERS,
+}
+OUTPUT_KEYS = {
+    "flows": FLOWS_KEY,
+    "gross_output": GROSS_OUTPUT_KEY,
+    "multipliers": MULTIPLIERS_KEY,
+    "value_added_by_origin": VALUE_ADDED_BY_ORIGIN_KEY,
+    "value_added_multipliers": VALUE_ADDED_MULTIPLIERS_KEY,
+}
+# The tables the Leontief step solves (numpy and scipy), beside the raw tables it reads.
+SOLVED_OUTPUTS = ("multipliers", "value_added_by_origin", "value_added_multipliers")
 
 
 @dg.op(out=dg.DynamicOut(int, io_manager_key=STEP_OUTPUTS))
@@ -104,7 +132,7 @@ def _input_output_assets() -> list[dg.AssetsDefinition]:
                 },
                 owners=["team:warehouse"],
                 tags={"source": "input_output_releases"} if table.startswith("raw.") else None,
-                kinds={"python", "numpy", "duckdb"} if name == "multipliers" else {"python", "duckdb"},
+                kinds={"python", "numpy", "duckdb"} if name in SOLVED_OUTPUTS else {"python", "duckdb"},
             )
             for name, table in OUTPUT_TABLES.items()
         },
@@ -115,14 +143,12 @@ def _input_output_assets() -> list[dg.AssetsDefinition]:
     def wiod_tables():
         loaded = check_io_years(io_years_of_run().map(stage_io_year).collect())
         return {
-            "flows": loaded.flows,
-            "gross_output": loaded.gross_output,
-            "multipliers": loaded.multipliers,
+            **{name: getattr(loaded, name) for name in OUTPUT_TABLES},
             **{spec.get_python_identifier(): getattr(loaded, spec.get_python_identifier()) for spec in IO_CHECK_SPECS},
         }
 
     # graph_multi_asset does not apply an AssetOut's group_name: set the groups on the specs.
-    groups = {"flows": "ingest", "gross_output": "ingest", "multipliers": "intermediate"}
+    groups = {name: "intermediate" if name in SOLVED_OUTPUTS else "ingest" for name in OUTPUT_TABLES}
     group_by_key = {wiod_tables.keys_by_output_name[name]: group for name, group in groups.items()}
     return dg.map_asset_specs(lambda spec: spec.replace_attributes(group_name=group_by_key[spec.key]), [wiod_tables])
 

@@ -3,9 +3,11 @@
   from the sources: one row per claim of the seed innovation_claims (a figure may be tested
   under more than one definition), with the published value, the computed value, their
   difference and a verdict: 'reproduced' (within the claim's tolerance: ranks exactly,
-  growth rates within 0.5 percentage points), 'differs', or 'not testable with this data'
-  (the data cannot measure it), and a one-line reason. Published values are only compared
-  with, never used in a computation.
+  growth rates within 0.5 percentage points, foreign value-added shares within 3), 'differs', or
+  'not testable with this data' (the data cannot measure it), and a one-line reason. Published
+  values are only compared with, never used in a computation. The foreign value-added shares
+  come from the input-output tables with the value-added PROXY (gross output minus intermediate
+  inputs: the WIOD 2013 RData has no value-added block), for the table year of the figure.
 -#}
 with claims as (
     select
@@ -13,6 +15,7 @@ with claims as (
         published.country_or_region,
         published.country_iso3,
         published.value as figure_value,
+        published.period_end as figure_year,
         published.unit,
         published.publisher,
         published.source_url
@@ -101,6 +104,35 @@ growth_tests as (
         ) = 1
 ),
 
+-- Foreign value added in final demand (marts.fct_value_added_proxy_indicators) in the figure's year,
+-- from the release covering it that ends last (then by name): none covers a year after its last.
+fva_releases as (
+    select
+        classification,
+        max(year) as release_last_year
+    from {{ ref('fct_value_added_proxy_indicators') }}
+    group by classification
+),
+
+fva_tests as (
+    select
+        claims.claim_id,
+        indicators.classification,
+        indicators.year as table_year,
+        100 * indicators.foreign_va_proxy_share_final_demand as fva_share_pct,
+        100 * indicators.foreign_va_proxy_share_final_demand_via_domestic_products as fva_via_domestic_products_pct
+    from claims
+    inner join {{ ref('dim_country') }} as countries on countries.iso3 = claims.country_iso3
+    inner join {{ ref('fct_value_added_proxy_indicators') }} as indicators
+        on indicators.country_code = countries.country_code
+            and indicators.year = claims.figure_year
+    inner join fva_releases using (classification)
+    where claims.test_method = 'fva_share_final_demand'
+    qualify row_number() over (
+            partition by claims.claim_id order by fva_releases.release_last_year desc, indicators.classification
+        ) = 1
+),
+
 implied as (
     select
         figure_id as implied_from_figure_id,
@@ -120,6 +152,7 @@ compared as (
             when 'export_cagr' then growth_tests.cagr_pct
             when 'export_cagr_implied' then growth_tests.cagr_pct
             when 'export_cagr_change' then growth_tests.cagr_pct - growth_tests.base_cagr_pct
+            when 'fva_share_final_demand' then fva_tests.fva_share_pct
         end as computed_value,
         rank_tests.world_n,
         rank_tests.value as component_value,
@@ -127,7 +160,9 @@ compared as (
         rank_tests.rank_in_set,
         rank_tests.n_in_set,
         rank_tests.economies_above,
-        growth_tests.classification,
+        coalesce(growth_tests.classification, fva_tests.classification) as classification,
+        fva_tests.table_year,
+        fva_tests.fva_via_domestic_products_pct,
         growth_tests.start_year,
         growth_tests.end_year,
         growth_tests.base_start_year,
@@ -137,6 +172,7 @@ compared as (
     from claims
     left join rank_tests using (claim_id)
     left join growth_tests using (claim_id)
+    left join fva_tests using (claim_id)
     left join implied using (implied_from_figure_id)
 ),
 
@@ -193,6 +229,14 @@ select
                     coalesce(n_in_set::varchar, '-'),
                     (select comparison_set from default_set),
                     note
+                )
+        when test_method = 'fva_share_final_demand' and computed_value is null
+            then format('No input-output table covers {} for {}; {}', figure_year, country_iso3, note)
+        when test_method = 'fva_share_final_demand'
+            then format(
+                    '{} {}: foreign value added (proxy) embodied in the final demand of {} = {:.1f}% of all value added embodied in it, {:.1f} points of it through the intermediate inputs of final products made at home and {:.1f} in imported final products; {}',  -- noqa: LT05
+                    classification, table_year, country_iso3, computed_value, fva_via_domestic_products_pct,
+                    computed_value - fva_via_domestic_products_pct, note
                 )
         when computed_value is null then concat_ws('; ', coverage_note, base_coverage_note, note)
         when test_method = 'export_cagr_change'
