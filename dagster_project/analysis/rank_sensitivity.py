@@ -107,6 +107,5 @@ def table(cells: pd.DataFrame, names: dict[str, str]) -> dict:
                 "claim_id": claim_id, "claim": _claim_label(first, names), "year": year, "first": i == 0,
                 "span": len(years), "published": fmt.integer(first["published_rank"]), "cells": row_cells,
                 "reproduced_under": first["reproduced_under"],
-                "verdict": first["grid_verdict"],
             })
     return {"populations": list(populations["population_label"]), "rows": rows}
