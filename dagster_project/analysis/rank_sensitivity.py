@@ -17,6 +17,7 @@ from dagster_project.analysis import labels
 
 POPULATION_COLOURS = ("#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf")
 YEAR_SYMBOLS = ("circle", "square", "triangle-up", "diamond", "cross")
+BAND = 0.8  # height of a claim's band of dots, in claims (1 = the distance between two claims)
 
 
 def _claim_label(row: dict, names: dict[str, str]) -> str:
@@ -31,8 +32,9 @@ def _ordered(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def charts(cells: pd.DataFrame, names: dict[str, str]) -> list[go.Figure]:
-    """One strip chart per published measure: x the rank (1 = highest), y the claim; a dot per
-    cell coloured by population and shaped by reference year; the published rank a black bar."""
+    """One strip chart per published measure: x the rank (1 = highest), one band per claim; in
+    it a dot per cell, coloured by population and shaped by reference year, each cell at its own
+    height (equal ranks would hide one another); the published rank a black bar across the band."""
     if cells.empty:
         return []
     cells = _ordered(cells)
@@ -40,10 +42,13 @@ def charts(cells: pd.DataFrame, names: dict[str, str]) -> list[go.Figure]:
     colours = {p: POPULATION_COLOURS[i % len(POPULATION_COLOURS)] for i, p in enumerate(populations["population"])}
     years = sorted(int(y) for y in cells["reference_year"].unique())
     symbols = {y: YEAR_SYMBOLS[i % len(YEAR_SYMBOLS)] for i, y in enumerate(years)}
+    slots = [(p, y) for p in populations["population"] for y in years]
+    offsets = {slot: BAND * (0.5 - i / max(len(slots) - 1, 1)) for i, slot in enumerate(slots)}
     figures = []
     for measure, rows in cells.groupby("measure", sort=False):
         rows = rows.assign(_label=[_claim_label(r, names) for r in rows.to_dict("records")])
         claims = list(dict.fromkeys(rows["_label"]))
+        band = {label: len(claims) - 1 - i for i, label in enumerate(claims)}  # the first claim on top
         figure = go.Figure()
         for population in populations.itertuples():
             for year in years:
@@ -52,26 +57,28 @@ def charts(cells: pd.DataFrame, names: dict[str, str]) -> list[go.Figure]:
                 if drawn.empty:
                     continue
                 figure.add_trace(go.Scatter(
-                    x=drawn["rank_in_population"], y=drawn["_label"], mode="markers",
-                    name=f"{population.population_label}, {year}", legendgroup=population.population,
-                    marker={"color": colours[population.population], "symbol": symbols[year], "size": 10,
-                            "opacity": 0.85, "line": {"width": 1, "color": "#ffffff"}},
-                    customdata=[f"rank {fmt.integer(r)} of {fmt.integer(n)}" for r, n
-                                in zip(drawn["rank_in_population"], drawn["population_n"])],
-                    hovertemplate="%{y}<br>" + f"{population.population_label}, {year}: " + "%{customdata}<extra></extra>",
+                    x=drawn["rank_in_population"], y=[band[c] + offsets[(population.population, year)]
+                                                      for c in drawn["_label"]],
+                    mode="markers", name=f"{population.population_label}, {year}", legendgroup=population.population,
+                    marker={"color": colours[population.population], "symbol": symbols[year], "size": 9,
+                            "line": {"width": 1, "color": "#ffffff"}},
+                    customdata=[f"{c}<br>{population.population_label}, {year}: rank {fmt.integer(r)} of {fmt.integer(n)}"
+                                for c, r, n in zip(drawn["_label"], drawn["rank_in_population"], drawn["population_n"])],
+                    hovertemplate="%{customdata}<extra></extra>",
                 ))
         published = rows.drop_duplicates("claim_id")
-        figure.add_trace(go.Scatter(
-            x=published["published_rank"], y=published["_label"], mode="markers", name="published rank",
-            marker={"symbol": "line-ns-open", "size": 22, "color": "#24292f", "line": {"width": 3}},
-            hovertemplate="%{y}: published %{x:.0f}<extra></extra>",
-        ))
-        title = rows["definition_label"].iloc[0].split(" – ")[0] if "definition_label" in rows else measure
-        figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(claims)), automargin=True)
+        xs, ys = [], []
+        for label, rank in zip(published["_label"], published["published_rank"]):
+            xs += [rank, rank, None]
+            ys += [band[label] - BAND / 2 - 0.05, band[label] + BAND / 2 + 0.05, None]
+        figure.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name="published rank",
+                                    line={"color": "#24292f", "width": 3}, hoverinfo="skip"))
+        figure.update_yaxes(tickmode="array", tickvals=list(band.values()), ticktext=list(band),
+                            range=[-0.6, len(claims) - 0.4], automargin=True, showgrid=False, zeroline=False)
         figure.update_xaxes(title_text="rank (1 = highest)", tickformat="d", rangemode="tozero")
         figure.update_layout(
-            title=f"{title}: the rank under every reference year and population",
-            height=220 + 46 * len(claims),
+            title=f"{rows['measure_label'].iloc[0]}: the rank under every reference year and population",
+            height=200 + 110 * len(claims),
             legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 11}},
             meta={"claim": f"rank_sensitivity_{measure}"},
         )

@@ -3,6 +3,7 @@ two claims (Korea on R&D, published 2nd; the USA on R&D, published 1st) over two
 years and two populations."""
 
 import pandas as pd
+import pytest
 
 from dagster_project.analysis import rank_sensitivity, report
 from tests.unit.test_findings_report import _curve, _data
@@ -25,7 +26,7 @@ def _cells() -> pd.DataFrame:
              "rank_rd_gdp_usa": "reproduced under none"}
     return pd.DataFrame([
         {"claim_id": c, "country_iso3": e, "measure": "rd_gdp", "component": "rd_gdp_pct", "definition": "wdi",
-         "definition_label": "R&D expenditure (% of GDP) – WDI", "reference_year": y, "population": p,
+         "measure_label": "R&D expenditure (% of GDP)", "reference_year": y, "population": p,
          "population_label": {"all_reporting": "all reporting", "gdp_floor": "GDP floor"}[p], "population_order": o,
          "rank_in_population": r, "population_n": n, "published_rank": published[c], "is_ledger_cell": ledger,
          "is_reproduced": None if r is None else r == published[c], "reproduced_under": under[c],
@@ -39,11 +40,20 @@ def test_chart_draws_every_ranked_cell_and_the_published_rank():
     traces = {trace.name: trace for trace in figure.data}
     assert set(traces) == {"all reporting, 2017", "all reporting, 2018", "GDP floor, 2017", "GDP floor, 2018",
                            "published rank"}
+    # Korea's band is at 1 (on top), the USA's at 0; the four cells (2 populations x 2 years) sit
+    # at 0.4, 0.4 - 0.8/3, 0.4 - 1.6/3 and -0.4 within a band, in that order.
+    assert list(figure.layout.yaxis.tickvals) == [1, 0]
+    assert list(figure.layout.yaxis.ticktext) == ["Korea: R&D, % of GDP", "United States: R&D, % of GDP"]
+    assert list(traces["all reporting, 2017"].y) == pytest.approx([1.4, 0.4])
     assert list(traces["all reporting, 2018"].x) == [3, 10]
-    assert list(traces["all reporting, 2018"].y) == ["Korea: R&D, % of GDP", "United States: R&D, % of GDP"]
+    assert list(traces["all reporting, 2018"].y) == pytest.approx([1 + 0.4 / 3, 0.4 / 3])
     assert list(traces["GDP floor, 2017"].x) == [1]  # the USA is not ranked there: not drawn
-    assert list(traces["GDP floor, 2017"].customdata) == ["rank 1 of 90"]
-    assert list(traces["published rank"].x) == [2.0, 1.0]
+    assert list(traces["GDP floor, 2017"].y) == pytest.approx([1 - 0.4 / 3])
+    assert list(traces["GDP floor, 2018"].y) == pytest.approx([0.6, -0.4])
+    assert list(traces["GDP floor, 2017"].customdata) == ["Korea: R&D, % of GDP<br>GDP floor, 2017: rank 1 of 90"]
+    published = traces["published rank"]  # a bar across each claim's band at the published rank
+    assert list(published.x) == [2.0, 2.0, None, 1.0, 1.0, None]
+    assert list(published.y) == pytest.approx([0.55, 1.45, None, -0.45, 0.45, None])
     assert traces["all reporting, 2017"].marker.symbol != traces["all reporting, 2018"].marker.symbol
     assert traces["all reporting, 2017"].marker.color != traces["GDP floor, 2017"].marker.color
     assert figure.layout.title.text == "R&D expenditure (% of GDP): the rank under every reference year and population"

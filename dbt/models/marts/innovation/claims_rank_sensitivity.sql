@@ -36,6 +36,7 @@ per_cell as (
     select
         claims.*,
         definitions.measure,
+        definitions.measure_label,
         definitions.definition,
         cells.reference_year,
         cells.population,
@@ -76,6 +77,7 @@ select
     per_cell.claim,
     per_cell.country_iso3,
     per_cell.measure,
+    per_cell.measure_label,
     per_cell.component,
     per_cell.definition,
     per_cell.reference_year,
