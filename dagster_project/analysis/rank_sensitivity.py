@@ -45,7 +45,7 @@ def charts(cells: pd.DataFrame, names: dict[str, str]) -> list[go.Figure]:
     slots = [(p, y) for p in populations["population"] for y in years]
     offsets = {slot: BAND * (0.5 - i / max(len(slots) - 1, 1)) for i, slot in enumerate(slots)}
     figures = []
-    for measure, rows in cells.groupby("measure", sort=False):
+    for _, rows in cells.groupby("measure", sort=False):
         rows = rows.assign(_label=[_claim_label(r, names) for r in rows.to_dict("records")])
         claims = list(dict.fromkeys(rows["_label"]))
         band = {label: len(claims) - 1 - i for i, label in enumerate(claims)}  # the first claim on top
@@ -80,7 +80,6 @@ def charts(cells: pd.DataFrame, names: dict[str, str]) -> list[go.Figure]:
             title=f"{rows['measure_label'].iloc[0]}: the rank under every reference year and population",
             height=200 + 110 * len(claims),
             legend={"orientation": "v", "x": 1.02, "y": 1, "font": {"size": 11}},
-            meta={"claim": f"rank_sensitivity_{measure}"},
         )
         figures.append(figure)
     return figures

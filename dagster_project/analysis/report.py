@@ -631,18 +631,14 @@ def charts(data: ReportData, rows: list[dict]) -> dict[str, list[go.Figure]]:
         figures["innovation_rank"] = [ranks]
     sensitivity = rank_sensitivity.charts(data.rank_sensitivity, names)
     if sensitivity:
-        figures["rank_sensitivity"] = [_rank_sensitivity_sourced(figure) for figure in sensitivity]
+        figures["rank_sensitivity"] = [
+            _with_source(figure, ["kita", "wdi", "patstat", "ncses", "itu"],
+                         "Each dot is the claimed economy's rank in one cell of the grid declared in the seeds "
+                         "innovation_reference_years and innovation_rank_populations; an economy outside a "
+                         "population, or without a value at or before the year, is not drawn there")
+            for figure in sensitivity
+        ]
     return figures
-
-
-def _rank_sensitivity_sourced(figure: go.Figure) -> go.Figure:
-    key = figure.layout.meta["claim"]
-    figure = _with_source(figure, ["kita", "wdi", "patstat", "ncses", "itu"],
-                          "Each dot is the claimed economy's rank in one cell of the grid declared in the seeds "
-                          "innovation_reference_years and innovation_rank_populations; an economy outside a "
-                          "population, or without a value at or before the year, is not drawn there")
-    figure.layout.meta = {**figure.layout.meta, "claim": key}
-    return figure
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 two claims (Korea on R&D, published 2nd; the USA on R&D, published 1st) over two reference
 years and two populations."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -94,10 +96,12 @@ def test_report_shows_the_chart_and_the_table_in_the_rank_section():
     data = _report_data(rank_sensitivity=_cells())
     figures = report.charts(data, report.ledger_rows(data))
     (figure,) = figures["rank_sensitivity"]
-    assert figure.layout.meta["claim"] == "rank_sensitivity_rd_gdp"
     assert "innovation_rank_populations" in report.source_note(figure)
     html = report.render(data, notes=[])
-    assert 'id="rank-sensitivity"' in html and 'data-claim="rank_sensitivity_rd_gdp"' in html
+    assert 'id="rank-sensitivity"' in html
+    assert html.count('data-rank-claim="rank_rd_gdp_kor"') == 2  # a row per reference year
+    # data-claim marks the specification curves only (one per testable claim: the sample's one)
+    assert re.findall(r'data-claim="([a-z0-9_]+)"', html) == ["f2_raised"]
     assert "reproduced under: 2017 all reporting; 2018 GDP floor" in html
     assert html.count('class="num reproduced') == 2  # Korea 2017 all reporting, 2018 GDP floor
     assert "reproduced under none" in html
