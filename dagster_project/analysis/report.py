@@ -22,7 +22,7 @@ from markupsafe import Markup
 from plotly.subplots import make_subplots
 
 from dagster_project.analysis import formatting as fmt
-from dagster_project.analysis import labels
+from dagster_project.analysis import labels, rank_sensitivity
 from dagster_project.analysis.claims import IT_PROXY
 from dagster_project.analysis.specification_curve import DIMENSIONS, NOT_TESTABLE
 
@@ -59,6 +59,7 @@ class ReportData:
     convergence_ledger: pd.DataFrame  # analytics.convergence_claims_ledger
     innovation_ledger: pd.DataFrame = field(default_factory=pd.DataFrame)  # marts.claims_ledger
     innovation_index: pd.DataFrame = field(default_factory=pd.DataFrame)  # marts.fct_innovation_index
+    rank_sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)  # marts.claims_rank_sensitivity
     country_names: dict[str, str] = field(default_factory=dict)
 
 
@@ -628,6 +629,15 @@ def charts(data: ReportData, rows: list[dict]) -> dict[str, list[go.Figure]]:
     ranks = rank_claims_chart(rows, names)
     if ranks is not None:
         figures["innovation_rank"] = [ranks]
+    sensitivity = rank_sensitivity.charts(data.rank_sensitivity, names)
+    if sensitivity:
+        figures["rank_sensitivity"] = [
+            _with_source(figure, ["kita", "wdi", "patstat", "ncses", "itu"],
+                         "Each dot is the claimed economy's rank in one cell of the grid declared in the seeds "
+                         "innovation_reference_years and innovation_rank_populations; an economy outside a "
+                         "population, or without a value at or before the year, is not drawn there")
+            for figure in sensitivity
+        ]
     return figures
 
 
@@ -685,6 +695,7 @@ def render(data: ReportData, notes: list[str], generated: datetime | None = None
         studies=sections(rows),
         figures=figures,
         index_year=year,
+        rank_sensitivity=rank_sensitivity.table(data.rank_sensitivity, names),
         curve_rule=curve_rule(data.curve_verdicts),
         rows=rows,
         verdicts=sorted({r["verdict_label"] for r in rows}),

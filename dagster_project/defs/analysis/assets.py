@@ -18,6 +18,7 @@ from dagster_project.storage.tables import replace_rows
 PANEL = dg.AssetKey(["marts", "fct_convergence_panel"])
 SERVITIZATION = dg.AssetKey(["marts", "fct_manufacturing_servitization"])
 INNOVATION_LEDGER = dg.AssetKey(["marts", "claims_ledger"])
+RANK_SENSITIVITY = dg.AssetKey(["marts", "claims_rank_sensitivity"])
 INNOVATION_INDEX = dg.AssetKey(["marts", "fct_innovation_index"])
 COUNTRIES = dg.AssetKey(["marts", "dim_country"])
 SPECS_KEY = dg.AssetKey(["analytics", "regression_specs"])
@@ -285,14 +286,18 @@ def convergence_claims_ledger(warehouse: WarehouseResource) -> dg.MaterializeRes
 
 @dg.asset(
     key=["reports", "convergence_findings"],
-    deps=[SERVITIZATION, CURVE_KEY, CURVE_VERDICTS_KEY, CLAIMS_KEY, INNOVATION_LEDGER, INNOVATION_INDEX, COUNTRIES],
+    deps=[
+        SERVITIZATION, CURVE_KEY, CURVE_VERDICTS_KEY, CLAIMS_KEY, INNOVATION_LEDGER, INNOVATION_INDEX, RANK_SENSITIVITY,
+        COUNTRIES,
+    ],
     group_name="analysis",
     owners=["team:research"],
     automation_condition=FOLLOW_INPUTS,
     kinds={"html", "plotly"},
     description=f"warehouse/reports/{REPORT_FILE}: a summary of what holds, what does not and what cannot be "
     "tested; per study and finding its charts (service-input shares of Korea and its peers, the latest ranking, "
-    "a specification curve per testable claim of findings 2-4, the innovation index) and evidence; the full claims ledger, sortable and filterable. "
+    "a specification curve per testable claim of findings 2-4, the innovation index, the rank claims under every "
+    "declared choice) and evidence; the full claims ledger, sortable and filterable. "
     "One self-contained HTML file.",
 )
 def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -310,6 +315,7 @@ def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
             convergence_ledger=con.execute("select * from analytics.convergence_claims_ledger").df(),
             innovation_ledger=_optional_table(con, "marts", "claims_ledger"),
             innovation_index=_optional_table(con, "marts", "fct_innovation_index"),
+            rank_sensitivity=_optional_table(con, "marts", "claims_rank_sensitivity"),
             country_names=_country_names(con),
         )
     notes = [
