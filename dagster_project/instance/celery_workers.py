@@ -21,7 +21,8 @@ What happens when a worker dies in the middle of a step (the run fails; it never
   pings the worker that runs each step, and one that has not answered for
   `WORKER_SILENCE_SECONDS` (CELERY_WORKER_SILENCE_SECONDS) fails the step's wait with an error naming the worker, so the
   run fails instead of waiting forever. A step not yet taken by any worker fails the same way
-  once no worker at all has answered for that long.
+  once no worker at all has answered for that long. Once a worker is lost, the steps still
+  queued are withdrawn (revoked), and the steps other workers are running finish.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ import time
 from dataclasses import dataclass, field
 
 import dagster as dg
+from celery.exceptions import TaskRevokedError
+from dagster._core.errors import DagsterSubprocessError
 from dagster._core.execution.retries import RetryMode
 from dagster_celery.core_execution_loop import core_celery_execution_loop
 from dagster_celery.executor import CeleryExecutor, _submit_task
@@ -73,6 +76,7 @@ class Heartbeats:
     since: float = field(default_factory=time.monotonic)  # a worker never heard from counts from here
     seen: dict[str, float] = field(default_factory=dict)
     last_ping: float = float("-inf")
+    lost: str | None = None  # set once a worker is taken as dead: the run will fail
 
     def silence(self, worker: str | None) -> float:
         """Seconds since `worker` (None: any worker) last answered."""
@@ -98,11 +102,20 @@ class WatchedResult:
     heartbeats: Heartbeats
     step_key: str
     lost: str | None = None
+    revoked: bool = False
 
     def ready(self) -> bool:
         if self.result.ready():
+            if self.result.failed() and self.heartbeats.lost is None:  # the task itself died (WorkerLostError)
+                self.heartbeats.lost = f"step {self.step_key}: its Celery task failed ({self.result.info!r})"
             return True
-        info = self.result.info if self.result.state == "STARTED" else None
+        state = self.result.state
+        if self.heartbeats.lost is not None and state == "PENDING":
+            # The run fails (a worker is lost): steps no worker took yet are withdrawn, not run.
+            self.result.revoke()
+            self.revoked = True
+            return True
+        info = self.result.info if state == "STARTED" else None
         worker = info.get("hostname") if isinstance(info, dict) else None
         silent = self.heartbeats.silence(worker)
         if silent >= WORKER_SILENCE_SECONDS:
@@ -114,12 +127,15 @@ class WatchedResult:
                 f"step {self.step_key}: no Celery worker has answered for {silent:.0f} s and none took the step; "
                 "start a worker (make worker) and a new run."
             )
+            self.heartbeats.lost = self.lost
         return self.lost is not None
 
     def get(self):
-        if self.lost is not None and not self.result.ready():
-            raise WorkerLost(self.lost)
-        return self.result.get()
+        if self.result.ready():
+            return self.result.get()
+        if self.revoked:
+            raise TaskRevokedError(f"step {self.step_key} withdrawn: {self.heartbeats.lost}")
+        raise WorkerLost(self.lost)
 
     def revoke(self) -> None:
         self.result.revoke()
@@ -137,7 +153,13 @@ class WatchedCeleryExecutor(CeleryExecutor):
             return WatchedResult(_submit_task(app, plan_context, step, queue, priority, known_state),
                                  heartbeats[0], step.key)
 
-        return core_celery_execution_loop(plan_context, execution_plan, step_execution_fn=submit)
+        try:
+            yield from core_celery_execution_loop(plan_context, execution_plan, step_execution_fn=submit)
+        except DagsterSubprocessError as exc:
+            # dagster-celery's summary lists every step's traceback; say first which worker was lost.
+            if heartbeats and heartbeats[0].lost is not None:
+                raise WorkerLost(heartbeats[0].lost) from exc
+            raise
 
 
 def celery_executor(settings: Settings) -> dg.ExecutorDefinition:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from celery.exceptions import TaskRevokedError
 
 from dagster_project.instance import celery_workers
 from dagster_project.instance.celery_workers import Heartbeats, WatchedResult, WorkerLost
@@ -21,12 +22,19 @@ class FakeResult:
     state: str = "PENDING"
     info: object = None
     done: bool = False
+    revoked: bool = False
 
     def ready(self) -> bool:
         return self.done
 
+    def failed(self) -> bool:
+        return self.state == "FAILURE"
+
     def get(self):
         return ["events"]
+
+    def revoke(self) -> None:
+        self.revoked = True
 
 
 @dataclass
@@ -66,6 +74,32 @@ def test_a_started_step_whose_worker_stops_answering_ends_with_an_error_naming_i
     with pytest.raises(WorkerLost, match=r"stage_io_year\[2003\]: its worker w1@host \(pid 4242\) has not answered for 30 s"):
         watched.get()
     assert app.control.pings == 2  # at 1000 and 1029; at 1030 the last ping is too recent to repeat
+
+
+def test_once_a_worker_is_lost_the_steps_nobody_took_are_withdrawn_and_running_ones_finish(clock):
+    app = FakeApp(FakeControl({"w1@host", "w2@host"}))
+    beats = Heartbeats(app)
+    dead = WatchedResult(FakeResult("STARTED", {"hostname": "w1@host", "pid": 7}), beats, "year[1996]")
+    running = WatchedResult(FakeResult("STARTED", {"hostname": "w2@host", "pid": 8}), beats, "year[1995]")
+    queued = WatchedResult(FakeResult("PENDING"), beats, "year[1997]")
+    assert not any(step.ready() for step in (dead, running, queued))
+    app.control.answering = {"w2@host"}
+    clock[0] += 30
+    assert dead.ready()
+    assert queued.ready() and queued.result.revoked
+    with pytest.raises(TaskRevokedError, match=r"year\[1997\] withdrawn: step year\[1996\]: its worker w1@host"):
+        queued.get()
+    assert not running.ready() and not running.result.revoked  # w2 still answers: its step goes on
+
+
+def test_a_task_that_died_in_its_worker_withdraws_the_queued_steps(clock):
+    """The worker's parent saw its step process die (Celery's WorkerLostError): the task failed."""
+    app = FakeApp(FakeControl({"w1@host"}))
+    beats = Heartbeats(app)
+    died = WatchedResult(FakeResult("FAILURE", "WorkerLostError('Worker exited prematurely: signal 9')", done=True),
+                         beats, "year[1996]")
+    queued = WatchedResult(FakeResult("PENDING"), beats, "year[1997]")
+    assert died.ready() and queued.ready() and queued.result.revoked
 
 
 def test_a_live_worker_keeps_its_step_waiting_and_its_result_is_returned(clock):
