@@ -17,7 +17,7 @@ DBT_SOURCES := $(shell find dbt -type f \( -name '*.sql' -o -name '*.yml' -o -na
 MANIFEST := dbt/target/manifest.json
 
 
-.PHONY: run test lint lock data install install-dev chromium materialize backfill manifest bench ui docs sql clean
+.PHONY: run test lint lock data install install-dev chromium redis-server worker materialize backfill manifest bench ui docs sql clean
 
 run: install data materialize
 
@@ -65,7 +65,7 @@ backfill: install $(MANIFEST)
 
 # The linters, then three pytest workers, whole modules each (tests/conftest.py orders them); a line per test
 # (which worker, which test: the end of a cut-short log says what was running), the 25 slowest listed.
-test: install-dev chromium $(MANIFEST) lint
+test: install-dev chromium redis-server $(MANIFEST) lint
 	@$(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=25 -v
 
 # ruff on the Python (pyproject.toml [tool.ruff]), sqlfluff on the dbt models (.sqlfluff).
@@ -78,6 +78,17 @@ lint: install-dev
 chromium:
 	@command -v chromium >/dev/null || { echo "== installing Debian's chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The scale-out tests start their own Redis (the Celery broker) from Debian's package.
+redis-server:
+	@command -v redis-server >/dev/null || { echo "== installing Debian's redis-server"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
+# A Celery worker of the scale-out profile (README: Running on several machines): takes steps of runs
+# from CELERY_BROKER_URL. WORKER_NAME (default: this host's name) and WORKER_PROCESSES (default: the cores).
+worker: install $(MANIFEST)
+	@$(VENV)/bin/celery -A dagster_project.instance.worker worker --queues dagster --loglevel INFO \
+		--hostname $(or $(WORKER_NAME),worker)@%h $(if $(WORKER_PROCESSES),--concurrency $(WORKER_PROCESSES))
 
 bench: install-dev data $(MANIFEST)
 	@$(PY) -m pip install --quiet -r bench/requirements.txt

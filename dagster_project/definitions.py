@@ -32,11 +32,20 @@ PARALLEL_EXECUTOR = dg.multiprocess_executor.configured(
 )
 
 
+def executor(settings: Settings) -> dg.ExecutorDefinition:
+    """This machine's processes, or with WAREHOUSE_EXECUTOR=celery the Celery workers of any machine."""
+    if settings.executor == "celery":
+        from dagster_project.instance.celery_workers import celery_executor
+
+        return celery_executor(settings)
+    return PARALLEL_EXECUTOR
+
+
 def build_defs(settings: Settings) -> dg.Definitions:
     """Everything under defs/, with resources on `settings`' folders and lake (tests pass their own)."""
     return dg.Definitions.merge(
         dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
-        dg.Definitions(resources=build_resources(settings), executor=PARALLEL_EXECUTOR),
+        dg.Definitions(resources=build_resources(settings), executor=executor(settings)),
     )
 
 

@@ -11,6 +11,11 @@ The warehouse is a DuckLake (dagster_project/storage/lake.py): by default an emb
 and Parquet files under `WAREHOUSE_DIR/lake/`; a team points `WAREHOUSE_CATALOG` at
 PostgreSQL (`postgres:dbname=... host=...`) and `WAREHOUSE_DATA_PATH` at a folder every
 machine mounts.
+
+Where a run's steps execute: by default in processes of the machine that runs it (the
+multiprocess executor); `WAREHOUSE_EXECUTOR=celery` sends each step to Celery workers on any
+machine that reaches the broker `CELERY_BROKER_URL` (dagster_project/instance/celery_workers.py),
+and the values steps pass to each other go to `STEP_OUTPUTS_DIR`, a folder every machine mounts.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from pathlib import Path
 from dagster_project.storage.lake import Lake
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXECUTORS = ("multiprocess", "celery")
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt"
 
 # Telemetry off for every tool, whichever entry point imported us first.
@@ -60,8 +66,26 @@ class Settings:
     # (default: an SQLite file under warehouse_dir/lake), and where its Parquet files go.
     catalog: str | None = None
     data_path: str | None = None
+    # `multiprocess` (this machine's cores) or `celery` (workers on any machine, through the broker).
+    executor: str = "multiprocess"
+    celery_broker: str | None = None
+    celery_backend: str | None = None  # where workers put step results; default: the broker (Redis)
+    # The values a run's steps pass to each other (which year, what was staged): read by
+    # whichever worker runs the next step, so shared by every machine on the celery executor.
+    step_outputs_dir: Path | None = None  # default: warehouse_dir/staging
 
     def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"WAREHOUSE_EXECUTOR={self.executor!r}: expected one of {', '.join(EXECUTORS)}")
+        if self.executor == "celery" and not self.celery_broker:
+            raise ValueError(
+                "WAREHOUSE_EXECUTOR=celery needs CELERY_BROKER_URL, the broker every worker listens to "
+                "(e.g. redis://broker.example.org:6379/0)"
+            )
+        if self.celery_backend is None:
+            object.__setattr__(self, "celery_backend", self.celery_broker)
+        if self.step_outputs_dir is None:
+            object.__setattr__(self, "step_outputs_dir", self.warehouse_dir / "staging")
         if self.landing_dir is None:
             object.__setattr__(self, "landing_dir", self.raw_dir.parent / "landing")
         if self.catalog is None:
@@ -85,6 +109,10 @@ class Settings:
             landing_dir=Path(os.environ["LANDING_DIR"]).expanduser().resolve() if os.environ.get("LANDING_DIR") else None,
             catalog=os.environ.get("WAREHOUSE_CATALOG") or None,
             data_path=os.environ.get("WAREHOUSE_DATA_PATH") or None,
+            executor=os.environ.get("WAREHOUSE_EXECUTOR") or "multiprocess",
+            celery_broker=os.environ.get("CELERY_BROKER_URL") or None,
+            celery_backend=os.environ.get("CELERY_RESULT_BACKEND") or None,
+            step_outputs_dir=path("STEP_OUTPUTS_DIR", Path()) if os.environ.get("STEP_OUTPUTS_DIR") else None,
         )
 
     def export(self) -> None:

@@ -38,7 +38,7 @@ def pytest_configure(config):
 # that the workers end together: the first two build the shared warehouses (the sample, the
 # real data), the third needs neither, so that no worker starts by waiting for a build.
 SLOWEST_MODULES = (
-    "test_server_profile", "test_real_data", "test_innovation_pipeline", "test_reliability",
+    "test_server_profile", "test_celery_profile", "test_real_data", "test_innovation_pipeline", "test_reliability",
     "test_readme_commands", "test_releases_e2e", "test_findings_report_real_data", "test_bad_input_catalogue",
     "test_pipeline_e2e", "test_cli_and_failures", "test_dagster_ui",
 )

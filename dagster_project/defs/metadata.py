@@ -5,6 +5,8 @@ Shared by every domain's assets (the tables themselves are written by storage/ta
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Mapping, Sequence
 
 import dagster as dg
@@ -34,3 +36,16 @@ def column_schema(columns: Mapping[str, str], descriptions: Mapping[str, str]) -
             for name, sql_type in columns.items()
         ]
     )
+
+
+def step_worker() -> dict[str, dg.MetadataValue]:
+    """Which worker ran the step, for a person watching a run spread over machines.
+
+    On the celery executor the Celery worker's name (`name@host`, as `make worker` names it),
+    else this host's name; and the pid of the process that ran the step.
+    """
+    from celery import current_task
+
+    request = current_task.request if current_task else None
+    name = getattr(request, "hostname", None) or socket.gethostname()
+    return {"worker": dg.MetadataValue.text(name), "worker_pid": dg.MetadataValue.int(os.getpid())}

@@ -50,6 +50,7 @@ class WarehouseResource(dg.ConfigurableResource):
     directory: str
     catalog: str
     data_path: str
+    step_outputs: str  # the StepOutputPickles folder (shared by the machines of the celery executor)
 
     @property
     def lake(self) -> Lake:
@@ -64,6 +65,11 @@ class WarehouseResource(dg.ConfigurableResource):
     def staging_dir(self) -> Path:
         """Where runs stage files before loading them."""
         return self.path / "staging"
+
+    @property
+    def run_roots(self) -> list[Path]:
+        """The folders holding a folder per run: staging and step outputs (one, when they are the same)."""
+        return sorted({self.staging_dir, Path(self.step_outputs)})
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -124,13 +130,14 @@ class WarehouseDbtResource(DbtCliResource):
 
 def build_resources(settings: Settings) -> dict[str, object]:
     warehouse = WarehouseResource(
-        directory=str(settings.warehouse_dir), catalog=settings.catalog, data_path=settings.data_path
+        directory=str(settings.warehouse_dir), catalog=settings.catalog, data_path=settings.data_path,
+        step_outputs=str(settings.step_outputs_dir),
     )
     return {
         "raw_files": FolderResource(root=str(settings.raw_dir)),
         "landing": FolderResource(root=str(settings.landing_dir)),
         "warehouse": warehouse,
-        STEP_OUTPUTS: StepOutputPickles(root=str(warehouse.staging_dir)),
+        STEP_OUTPUTS: StepOutputPickles(root=warehouse.step_outputs),
         # The dbt installed beside this interpreter (whether or not the venv is on PATH), started as
         # `python cli/parent_bound.py <dbt> <args>` so that it dies with the step's process.
         "dbt": WarehouseDbtResource(

@@ -89,7 +89,10 @@ class ServerRun:
     instance: dg.DagsterInstance  # the run's, in PostgreSQL
 
 
-def server_environment(settings: Settings, home: Path, host: str, port: int) -> dict[str, str]:
+def server_environment(
+    settings: Settings, home: Path, host: str, port: int, role: str = ROLE, password: str = PASSWORD,
+    dagster_db: str = DAGSTER_DB,
+) -> dict[str, str]:
     """The settings docs/server-profile.md gives every machine: lake, Dagster's database, password."""
     return {
         **os.environ,
@@ -100,9 +103,9 @@ def server_environment(settings: Settings, home: Path, host: str, port: int) -> 
         "DAGSTER_HOME": str(home),
         "DAGSTER_PG_HOST": host,
         "DAGSTER_PG_PORT": str(port),
-        "DAGSTER_PG_USER": ROLE,
-        "DAGSTER_PG_DB": DAGSTER_DB,
-        "PGPASSWORD": PASSWORD,
+        "DAGSTER_PG_USER": role,
+        "DAGSTER_PG_DB": dagster_db,
+        "PGPASSWORD": password,
     }
 
 

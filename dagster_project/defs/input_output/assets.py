@@ -30,7 +30,7 @@ from dagster_project.defs.input_output.keys import (
     VALUE_ADDED_MULTIPLIERS_KEY,
 )
 from dagster_project.defs.input_output.partitions import io_years
-from dagster_project.defs.metadata import column_schema, table_metadata
+from dagster_project.defs.metadata import column_schema, step_worker, table_metadata
 from dagster_project.defs.resources import STEP_OUTPUTS, FolderResource, WarehouseResource
 from dagster_project.input_output import staging
 from dagster_project.input_output.tables import (
@@ -64,7 +64,8 @@ SOLVED_OUTPUTS = ("multipliers", "value_added_by_origin", "value_added_multiplie
 @dg.op(out=dg.DynamicOut(int, io_manager_key=STEP_OUTPUTS))
 def io_years_of_run(context: dg.OpExecutionContext, warehouse: WarehouseResource):
     """One output per year partition of the run, so that each year is staged in its own step."""
-    staging.remove_finished_runs(warehouse.staging_dir, context.instance)
+    for root in warehouse.run_roots:
+        staging.remove_finished_runs(root, context.instance)
     with warehouse.get_connection() as con:
         staging.ensure_tables(con)
     for key in context.partition_keys:
@@ -74,8 +75,11 @@ def io_years_of_run(context: dg.OpExecutionContext, warehouse: WarehouseResource
 @dg.op(out=dg.Out(io_manager_key=STEP_OUTPUTS))
 def stage_io_year(
     context: dg.OpExecutionContext, raw_files: FolderResource, warehouse: WarehouseResource, year: int
-) -> staging.StagedYear:
-    """Parse, audit and solve one year into the run's staging folder, then write it if its audit passed."""
+) -> dg.Output[staging.StagedYear]:
+    """Parse, audit and solve one year into the run's staging folder, then write it if its audit passed.
+
+    The output's metadata names the worker and process that did it (the Dagster UI shows it by step).
+    """
     folder = warehouse.staging_dir / context.run_id / str(year)
     staged = staging.stage_year(raw_files.path, year, folder, log=context.log.info)
     if staged.audit.passed:
@@ -85,7 +89,7 @@ def stage_io_year(
                     staging.load_year(con, staged)
         context.log.info(f"{year}: written to the lake")
     staging.remove_staged(folder)
-    return staged
+    return dg.Output(staged, metadata=step_worker())
 
 
 @dg.op(
@@ -116,7 +120,8 @@ def check_io_years(context: dg.AssetExecutionContext, warehouse: WarehouseResour
                     )
                 yield dg.Output(None, name, metadata={"years_of_run": years})
     finally:
-        staging.remove_staged(warehouse.staging_dir / context.run_id)
+        for root in warehouse.run_roots:
+            staging.remove_staged(root / context.run_id)
 
 
 def _input_output_assets() -> list[dg.AssetsDefinition]:
