@@ -1,7 +1,8 @@
 """The input-output stage outside Dagster: stage a year as audited Parquet, then load staged years.
 
 `stage_year` does the heavy work of a year (parse every release's file, audit the tables,
-solve for the Leontief multipliers) in a private in-memory DuckDB over Parquet files it
+solve for the Leontief multipliers and the value added (proxy) embodied in final demand and
+exports, from one LU factorisation) in a private in-memory DuckDB over Parquet files it
 writes to a folder of its own, so any number of years can be staged at once. `load_year`
 writes one audited year into the lake in one transaction, which takes a fraction of the
 staging time; years load side by side (the lake admits concurrent writers).
