@@ -1,4 +1,4 @@
-"""`python parent_bound.py PROGRAM ARGS...`: run PROGRAM so that it dies with the process that started it.
+"""`dbt-parent-bound ARGS...` (or `python parent_bound.py PROGRAM ARGS...`): run dbt (PROGRAM) so that it dies with the process that started it.
 
 dagster-dbt starts dbt with subprocess.Popen and no way to run code in the child before it
 execs. If the step's Python process is killed outright (SIGKILL, the OOM killer), dbt would
@@ -32,6 +32,21 @@ def main(argv: list[str]) -> None:
         if os.getppid() != parent:
             sys.exit(f"parent_bound: process {parent} that started {argv[0]} is gone; not starting it")
     os.execv(argv[0], argv)
+
+
+def dbt() -> None:
+    """The `dbt-parent-bound` command (pyproject.toml [project.scripts]): the dbt installed beside
+    this interpreter, with this command's arguments; dagster-dbt runs it as its dbt executable.
+
+    `--version` is answered here: dbt's own asks PyPI for the newest release first (a network
+    request; 1.8 s or more, before every dbt step), and dagster-dbt reads only the installed
+    version from it."""
+    if sys.argv[1:] == ["--version"]:
+        from importlib.metadata import version
+
+        print(f"Core:\n  - installed: {version('dbt-core')}")
+        return
+    main([os.path.join(os.path.dirname(sys.executable), "dbt"), *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pickle
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource
 
-from dagster_project.cli import parent_bound
 from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.settings import Settings
 from dagster_project.storage.files import atomic_write
@@ -26,7 +24,9 @@ from dagster_project.storage.lake import Lake
 # Python writers retry their own transactions (storage/lake.py: transactions) and need no pool.
 DBT_POOL = "dbt_lake"
 STEP_OUTPUTS = "step_outputs"
-PARENT_BOUND = Path(parent_bound.__file__)
+# The dbt installed beside this interpreter (whether or not the venv is on PATH), started by the
+# project's `dbt-parent-bound` command so that it dies with the step's process (cli/parent_bound.py).
+DBT_EXECUTABLE = Path(sys.executable).parent / "dbt-parent-bound"
 
 
 class FolderResource(dg.ConfigurableResource):
@@ -103,31 +103,6 @@ class StepOutputPickles(dg.ConfigurableIOManager):
         return pickle.loads(self._path(context.upstream_output).read_bytes())
 
 
-class WarehouseDbtResource(DbtCliResource):
-    """The dbt CLI, without the 4.3 s dagster-dbt spends before every `dbt build` (measured).
-
-    dagster-dbt asks the executable for its version (`dbt --version`, a fresh Python: 1.8 s)
-    and builds a dbt adapter in this process (loading every macro: 2.5 s). The executable is
-    the dbt-core installed beside this interpreter, whose version Python already knows, and the
-    adapter serves only dagster-dbt's opt-in row-count and column fetches, which the dbt assets
-    do not use (they attach their own metadata). These are private hooks of dagster-dbt, pinned
-    in requirements.lock; the dbt asset tests exercise them.
-
-    `_cli_version` also lets the executable be this interpreter running cli/parent_bound.py (see
-    `build_resources`): dagster-dbt would otherwise parse `python --version` as dbt's version.
-    """
-
-    @cached_property
-    def _cli_version(self):
-        from dbt.version import __version__
-        from packaging import version
-
-        return version.parse(__version__)
-
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]):
-        return None
-
-
 def build_resources(settings: Settings) -> dict[str, object]:
     warehouse = WarehouseResource(
         directory=str(settings.warehouse_dir), catalog=settings.catalog, data_path=settings.data_path,
@@ -138,11 +113,5 @@ def build_resources(settings: Settings) -> dict[str, object]:
         "landing": FolderResource(root=str(settings.landing_dir)),
         "warehouse": warehouse,
         STEP_OUTPUTS: StepOutputPickles(root=warehouse.step_outputs),
-        # The dbt installed beside this interpreter (whether or not the venv is on PATH), started as
-        # `python cli/parent_bound.py <dbt> <args>` so that it dies with the step's process.
-        "dbt": WarehouseDbtResource(
-            project_dir=dbt_project,
-            dbt_executable=sys.executable,
-            global_config_flags=[str(PARENT_BOUND), str(Path(sys.executable).parent / "dbt")],
-        ),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(DBT_EXECUTABLE)),
     }

@@ -26,7 +26,7 @@ from dagster_project.cli.run_report import console_to_file, failure_lines, writt
 from dagster_project.definitions import build_defs
 from dagster_project.defs.dbt.assets import DBT_DOMAINS
 from dagster_project.defs.input_output.keys import FLOWS_KEY
-from dagster_project.defs.resources import PARENT_BOUND, build_resources
+from dagster_project.defs.resources import DBT_EXECUTABLE, build_resources
 from dagster_project.releases import io_table
 from dagster_project.settings import PROJECT_ROOT, Settings
 from dagster_project.storage.lake import LakeUnavailable
@@ -255,9 +255,8 @@ def test_a_good_run_names_the_files_it_wrote_and_its_log_holds_dbts_output(sampl
     }
     log = (sample_pipeline.settings.warehouse_dir / "logs" / f"refresh_all-{sample_pipeline.run_id}.log").read_text()
     events, output = log.split("\n==== console output of the run (dbt, libraries) ====\n")
-    dbt = Path(sys.executable).parent / "dbt"
     for domain in DBT_DOMAINS:
-        assert f"Running dbt command: `{sys.executable} {PARENT_BOUND} {dbt} build --select tag:{domain}`" in events
+        assert f"Running dbt command: `{DBT_EXECUTABLE} build --select tag:{domain}`" in events
     assert 'STEP_SUCCESS: Finished execution of step "published__analytics_snapshot"' in events
     assert output.count(f"Running with dbt={dbt_version}") == len(DBT_DOMAINS)
 
@@ -384,3 +383,12 @@ def test_dbt_ends_with_the_python_process_that_started_it(tmp_path):
         if process_state(dbt) not in ("gone", "Z"):
             os.kill(dbt, signal.SIGKILL)
         parent.kill()
+
+
+def test_the_dbt_command_reports_the_installed_dbt_version_without_asking_pypi():
+    """dagster-dbt runs `<dbt executable> --version` before the first dbt step of a process and
+    reads the version from it: the project's command gives the installed dbt-core's at once."""
+    from dbt.version import __version__ as dbt_version
+
+    answer = subprocess.run([str(DBT_EXECUTABLE), "--version"], capture_output=True, text=True, check=True)
+    assert answer.stdout.splitlines() == ["Core:", f"  - installed: {dbt_version}"]
