@@ -90,7 +90,7 @@ worker: install $(MANIFEST)
 	@$(VENV)/bin/celery -A dagster_project.instance.worker worker --queues dagster --loglevel INFO \
 		--hostname $(or $(WORKER_NAME),worker)@%h $(if $(WORKER_PROCESSES),--concurrency $(WORKER_PROCESSES))
 
-bench: install-dev data $(MANIFEST)
+bench: install-dev data redis-server $(MANIFEST)
 	@$(PY) -m pip install --quiet -r bench/requirements.txt
 	@$(PY) -m bench.run
 

@@ -4,6 +4,10 @@ The `io_yearly` job's assets (`wiod_tables`: each year staged and written into t
 its own step) under a multiprocess executor limited to N processes, over every year on
 disk in one run, through the instance in DAGSTER_HOME. Prints the run's own duration (from
 its start to its end, without this process's start-up) in seconds.
+
+With `WAREHOUSE_EXECUTOR=celery` (the settings' executor, bench/celery_staging.py) the steps go
+to the Celery workers on `CELERY_BROKER_URL` instead, as many as are running: BENCH_WORKERS is
+not read.
 """
 
 import os
@@ -12,17 +16,26 @@ import sys
 import dagster as dg
 
 from dagster_project.cli.run import QUIET_LOGS
-from dagster_project.definitions import STEP_PRELOAD, defs
+from dagster_project.definitions import STEP_PRELOAD, defs, executor
 from dagster_project.defs.automation.schedules import partition_range_tags
 from dagster_project.defs.input_output.jobs import YEARLY_ASSETS
 from dagster_project.defs.input_output.partitions import io_years, register_years
+from dagster_project.settings import Settings
+
+
+def bench_executor() -> dg.ExecutorDefinition:
+    settings = Settings.from_env()
+    if settings.executor == "celery":
+        return executor(settings)
+    return dg.multiprocess_executor.configured(
+        {"max_concurrent": int(os.environ["BENCH_WORKERS"]), "start_method": {"forkserver": {"preload_modules": STEP_PRELOAD}}}
+    )
 
 
 def io_years_job() -> dg.JobDefinition:
-    executor = dg.multiprocess_executor.configured(
-        {"max_concurrent": int(os.environ["BENCH_WORKERS"]), "start_method": {"forkserver": {"preload_modules": STEP_PRELOAD}}}
+    job = dg.define_asset_job(
+        "io_years_bench", selection=YEARLY_ASSETS, partitions_def=io_years, executor_def=bench_executor()
     )
-    job = dg.define_asset_job("io_years_bench", selection=YEARLY_ASSETS, partitions_def=io_years, executor_def=executor)
     return dg.Definitions.merge(defs, dg.Definitions(jobs=[job])).resolve_job_def("io_years_bench")
 
 

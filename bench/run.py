@@ -12,6 +12,8 @@ c'. the same with the other executor (in process / multiprocess), for comparison
 d. one changed year through to the published marts: that partition and its dependents only,
    as the landing sensor requests it;                                 target <= 12 s
 g. staging plus load of every year with 2 worker processes against 1;  target >= 1.5x
+g'. the same through the Celery executor (bench/celery_staging.py): 1 Celery worker vs 2;
+j. the same for six generated ICIO-sized years (OECD ICIO 2021 CSV layout), 1 Celery worker vs 2;
 e. the README's analyst queries on the published state, 20 runs each; target median < 50 ms
 f. scale: OECD ICIO-sized (~3,600) and EXIOBASE-sized (~9,800) generated tables through the
    same Leontief code;                                                target peak < 8 GB
@@ -210,14 +212,45 @@ def stage_queries(warehouse_dir: str) -> dict:
     return {"median_ms": timings, "peak_mb": peak_rss_mb()}
 
 
-STAGE_FUNCTIONS = {"io": stage_io, "scale": lambda r, i: stage_scale(int(r), int(i)), "queries": stage_queries}
+def staging_run(env: dict) -> dict:
+    """The `wiod_tables` stage over every year of env's raw folder (bench/io_workers.py): the run's own seconds."""
+    out = subprocess.run([sys.executable, "-m", "bench.io_workers"], cwd=ROOT, env=env, capture_output=True, text=True)
+    last = (out.stdout.strip().splitlines() or ["failed"])[-1]
+    return {"seconds": float(last) if out.returncode == 0 else float("nan"), "ok": out.returncode == 0}
 
 
 def io_workers(scratch: Path, workers: int) -> dict:
     """(g) the `wiod_tables` stage over every year, in a fresh lake, with `workers` processes."""
-    env = {**warehouse_env(scratch, f"workers{workers}"), "BENCH_WORKERS": str(workers)}
-    out = subprocess.run([sys.executable, "-m", "bench.io_workers"], cwd=ROOT, env=env, capture_output=True, text=True)
-    return {"seconds": float(out.stdout.strip().splitlines()[-1]), "ok": out.returncode == 0}
+    return staging_run({**warehouse_env(scratch, f"workers{workers}"), "BENCH_WORKERS": str(workers)})
+
+
+def stage_celery(tables: str) -> dict:
+    """(g', j) the same stage through 1 and then 2 Celery workers, each run in a fresh lake and instance:
+    `wiod` the raw folder's years, `icio` six generated ICIO-sized years (written here, removed after).
+    With each run, how many of its yearly steps each worker took."""
+    from bench.celery_staging import celery_workers, write_icio_years, years_by_worker
+    from dagster_project.releases import registry
+    from dagster_project.settings import Settings
+
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        raw_dir, generate_s, size = Settings.from_env().raw_dir, 0.0, None
+        if tables == "icio":
+            raw_dir, started = scratch / "raw", time.perf_counter()
+            size = write_icio_years(raw_dir)
+            generate_s = time.perf_counter() - started
+        workers = {}
+        for n in (1, 2):
+            env = {**warehouse_env(scratch, f"celery{n}"), "RAW_DATA_DIR": str(raw_dir)}
+            with celery_workers(env, scratch / f"celery{n}" / "workers", n) as run_env:
+                workers[n] = {**staging_run(run_env), "years_by_worker": years_by_worker(run_env)}
+        return {"years": len(registry.available_years(raw_dir)), "size": size, "generate_s": generate_s,
+                "workers": workers}
+
+
+STAGE_FUNCTIONS = {
+    "io": stage_io, "scale": lambda r, i: stage_scale(int(r), int(i)), "queries": stage_queries, "celery": stage_celery,
+}
 
 
 def main() -> int:
@@ -249,12 +282,25 @@ def main() -> int:
             print(f"[h] marts and analytics against {reference} ...", flush=True)
             results["reference"] = reference
             results["against_reference"] = reference_comparison(cold, Path(reference))
+    print("[g'] the same through 1 and 2 Celery workers ...", flush=True)
+    results["celery"] = run_stage("celery", "wiod")
+    print("[j] six generated ICIO-sized years through 1 and 2 Celery workers ...", flush=True)
+    results["celery_icio"] = run_stage("celery", "icio")
     print("[f] ICIO- and EXIOBASE-sized tables ...", flush=True)
     results["icio"] = run_stage("scale", "80", "45")  # OECD ICIO: ~80 economies x 45 industries (3,600)
     results["exiobase"] = run_stage("scale", "49", "200")  # EXIOBASE 3: 49 regions x 200 products (9,800)
     RESULTS.write_text(render(results), encoding="utf-8")
     print(RESULTS.read_text())
     return 0
+
+
+def celery_row(measure: str, result: dict) -> str:
+    """A g'/j row: 1 Celery worker against 2 (run_stage's JSON keys them by text)."""
+    one, two = result["workers"]["1"], result["workers"]["2"]
+    ok = ", ".join("ok" if w["ok"] else "FAILED" for w in (one, two))
+    spread = " / ".join(f"{name} {steps}" for name, steps in sorted(two["years_by_worker"].items()))
+    return (f"| {measure}, 1 worker vs 2 (the run's own duration) | {one['seconds']:.1f} s vs {two['seconds']:.1f} s "
+            f"= {one['seconds'] / two['seconds']:.2f}x ({ok}; years per worker: {spread or 'none'}) | (comparison) | |")
 
 
 def render(r: dict) -> str:
@@ -303,6 +349,10 @@ def render(r: dict) -> str:
         f"| g. staging + load of the {io['years']} years, 1 worker process vs 2 (the run's own duration) | "
         f"{one_worker['seconds']:.1f} s vs {two_workers['seconds']:.1f} s = {workers_speedup:.2f}x "
         f"({ran(one_worker)}, {ran(two_workers)}) | >= 1.5x: {verdict(workers_speedup >= 1.5)} | |",
+        celery_row("g'. the same years through the Celery executor (Redis broker; one-process workers, each its own "
+                   "WAREHOUSE_DIR, one lake and instance)", r["celery"]),
+        celery_row(f"j. {r['celery_icio']['years']} generated ICIO-sized years ({r['celery_icio']['size']} "
+                   "country-industries, OECD ICIO 2021 CSV layout) through the Celery executor", r["celery_icio"]),
         f"| e. README queries on the published state, median of 20 runs (slowest query) | {worst_query:.1f} ms | "
         f"< 50 ms: {verdict(worst_query < 50)} | {q['peak_mb']:.0f} MB |",
         f"| f. OECD ICIO-sized year ({r['icio']['size']}) | {r['icio']['seconds']:.1f} s | < 8 GB | {r['icio']['peak_mb']:.0f} MB |",

@@ -33,6 +33,7 @@ import pytest
 
 from dagster_project.settings import PROJECT_ROOT, Settings
 from dagster_project.storage.publish import PUBLISHED_SCHEMAS
+from tests.helpers.celery_worker import READY, STAGE_PREFIX, start_worker, step_workers, stop
 from tests.helpers.redis_server import redis_server
 from tests.helpers.warehouse import SHARED_DATA, checksums, table_checksums
 from tests.integration.test_server_profile import INSTANCE_SETTINGS, SERVER_INSTANCE, server_environment, wait_for
@@ -45,7 +46,6 @@ YEARS = tuple(range(1995, 2012))  # every year of WIOD 2013
 ROLE, PASSWORD = "scale_out", "steps-on-workers"
 LAKE_DB, DAGSTER_DB = "celery_lake", "celery_dagster"  # beside the other modules' on the session server
 WORKERS = ("w1", "w2")
-STAGE_PREFIX = "wiod_tables.stage_io_year["
 RUN_TIMEOUT_SECONDS = 1100
 # The bounded wait for a dead worker, shortened for the test (the default is 60 s).
 SILENCE_SECONDS = 20
@@ -64,29 +64,6 @@ class ScaleOut:
     log: str
     run_id: str
     reference: Settings  # the embedded run's: `make run` on the same raw folder
-
-
-def start_worker(name: str, environment: dict[str, str], log: Path) -> subprocess.Popen:
-    """`make worker WORKER_NAME=<name> WORKER_PROCESSES=1`'s command, in its own process group."""
-    command = [str(Path(sys.executable).parent / "celery"), "-A", "dagster_project.instance.worker", "worker",
-               "--queues", "dagster", "--loglevel", "INFO", "--hostname", f"{name}@%h", "--concurrency", "1"]
-    return subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment, stdout=log.open("w"),
-                            stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-
-
-def step_workers(instance: dg.DagsterInstance, run_id: str) -> dict[str, str]:
-    """Step key -> the Celery worker that took it (dagster-celery's engine event in the worker)."""
-    return {
-        e.step_key: e.dagster_event.engine_event_data.metadata["Celery worker"].value
-        for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
-        if e.step_key and "Celery worker" in e.dagster_event.engine_event_data.metadata
-    }
 
 
 def latest_run_id(instance: dg.DagsterInstance, after: set[str]) -> str | None:
@@ -124,7 +101,7 @@ def scale_out(postgres, real_warehouse, tmp_path_factory) -> Iterator[ScaleOut]:
             stack.callback(stop, workers[name])
         for name in WORKERS:
             log = root / f"{name}.log"
-            wait_for(lambda log=log: " ready." in log.read_text(), f"worker {name} ready", workers[name], log,
+            wait_for(lambda log=log: READY in log.read_text(), f"worker {name} ready", workers[name], log,
                      WORKER_START_SECONDS)
         hostname = {name: f"{name}@{os.uname().nodename}" for name in WORKERS}
         patch = stack.enter_context(pytest.MonkeyPatch.context())
