@@ -39,7 +39,7 @@ def icio_countries() -> tuple[str, ...]:
 
     The reader takes a code of three capitals or digits (not the seed's `RoW`, WIOD 2013's
     spelling), and the flows suite fails a year with a code the countries seed does not
-    know: that leaves 68 economies, 3,060 country-industries, short of the 2023 edition's ~3,600.
+    know: that leaves 68 economies, 3,060 country-industries, short of issue 13's 3,600.
     """
     first = oecd_icio.INDUSTRY_CODES[0]
     codes = sorted(seed("countries")["country_code"])
@@ -70,7 +70,7 @@ def celery_workers(environment: dict[str, str], root: Path, workers: int) -> Ite
             started[name] = start_worker(name, {**environment, "WAREHOUSE_DIR": str(root / name)}, root / f"{name}.log")
             stack.callback(stop, started[name])
         for name, process in started.items():
-            wait_until_ready(process, root / f"{name}.log", WORKER_START_SECONDS)
+            wait_until_ready(name, process, root / f"{name}.log", WORKER_START_SECONDS)
         yield environment
 
 

@@ -35,13 +35,13 @@ def stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def wait_until_ready(process: subprocess.Popen, log: Path, timeout: float) -> None:
+def wait_until_ready(name: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
     """Return once the worker logs that it is ready; RuntimeError if it ends or the time is up first."""
     deadline = time.monotonic() + timeout
     while READY not in log.read_text():
         if process.poll() is not None or time.monotonic() > deadline:
             state = f"ended ({process.returncode})" if process.poll() is not None else f"not ready after {timeout:.0f} s"
-            raise RuntimeError(f"Celery worker {process.args[-5]} {state}:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"Celery worker {name} {state}:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
 
 

@@ -33,7 +33,7 @@ import pytest
 
 from dagster_project.settings import PROJECT_ROOT, Settings
 from dagster_project.storage.publish import PUBLISHED_SCHEMAS
-from tests.helpers.celery_worker import READY, STAGE_PREFIX, start_worker, step_workers, stop
+from tests.helpers.celery_worker import STAGE_PREFIX, start_worker, step_workers, stop, wait_until_ready
 from tests.helpers.redis_server import redis_server
 from tests.helpers.warehouse import SHARED_DATA, checksums, table_checksums
 from tests.integration.test_server_profile import INSTANCE_SETTINGS, SERVER_INSTANCE, server_environment, wait_for
@@ -100,9 +100,7 @@ def scale_out(postgres, real_warehouse, tmp_path_factory) -> Iterator[ScaleOut]:
             workers[name] = start_worker(name, {**environment, "WAREHOUSE_DIR": str(root / name)}, log)
             stack.callback(stop, workers[name])
         for name in WORKERS:
-            log = root / f"{name}.log"
-            wait_for(lambda log=log: READY in log.read_text(), f"worker {name} ready", workers[name], log,
-                     WORKER_START_SECONDS)
+            wait_until_ready(name, workers[name], root / f"{name}.log", WORKER_START_SECONDS)
         hostname = {name: f"{name}@{os.uname().nodename}" for name in WORKERS}
         patch = stack.enter_context(pytest.MonkeyPatch.context())
         for name in INSTANCE_SETTINGS:
