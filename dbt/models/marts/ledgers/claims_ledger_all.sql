@@ -12,7 +12,7 @@
                                'differs'                      -> not reproduced
                                'not testable with this data'  -> not testable
 
-  A verdict word not listed here maps to NULL, which the not_null test on verdict catches.
+  A verdict word not listed here maps to NULL, which the not_null constraint on verdict rejects (the build fails naming the column).
   Numbers are text here (the Python ledger states them in words, e.g. 'rank 30 of 40');
   marts.claims_ledger keeps the KITA values as numbers with their difference and tolerance.
 -#}
