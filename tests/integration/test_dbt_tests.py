@@ -1,6 +1,7 @@
-"""dbt's own tests outside the pipeline: the unit tests of the SQL, and the project's generic
-data tests that check many columns in one scan (dbt/macros/test_not_null_columns.sql,
-test_columns_between.sql) on a lake with known bad values.
+"""dbt's own tests outside the pipeline: the unit tests of the SQL, the project's generic data
+tests that check many columns in one scan (dbt/macros/test_not_null_columns.sql,
+test_columns_between.sql) on a lake with known bad values, and the rows of a failed test in
+the error of the dbt step that ran it.
 
 The unit tests test the models' SQL, not the data, so the pipeline's `dbt build`s leave them
 out (as dbt advises for production) and they run here, against a built lake: dbt reads the
@@ -13,6 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
+
+from dagster_project.definitions import build_defs
 from dagster_project.settings import DBT_PROJECT_DIR
 from tests.helpers.warehouse import copy_lake
 
@@ -75,3 +79,19 @@ def test_the_many_column_tests_fail_naming_each_bad_column_and_its_count(sample_
         got = sorted(con.execute(compiled[tests[1]]).fetchall())
     assert [(column, outside) for column, outside, *_ in got] == [("ict_idi", 2), ("rd_gdp_pct", 1)]
     assert got[0][2] == "-1.0" and got[1][3] == "150.0"
+
+
+def test_a_failed_dbt_test_shows_its_rows_in_the_error_of_the_dbt_step(sample_pipeline, tmp_path):
+    settings = copy_lake(sample_pipeline.settings, tmp_path / "warehouse")
+    with settings.lake.connect() as con:
+        economy = con.execute("select min(iso3) from raw.itu_idi_2017").fetchone()[0]
+        con.execute("update raw.itu_idi_2017 set idi_2017 = 12.5 where iso3 = ?", [economy])
+    defs = build_defs(settings)
+    innovation = next(a for a in defs.assets if getattr(a, "node_def", None) and a.node_def.name == "innovation_dbt_models")
+    result = dg.materialize([innovation], resources=defs.resources, instance=dg.DagsterInstance.ephemeral(),
+                            raise_on_error=False)
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    lines = failure.step_failure_data.user_failure_data.description.splitlines()
+    # The IDI is 0-10: the staging view's range test fails on the one row, and dbt skips what is built on it.
+    assert lines[0].startswith("dbt build failed")
+    assert lines[-2:] == ["between_stg_itu__idi_2017_ict_idi__10__0: 1 failing row", "  ict_idi=12.5"]

@@ -17,6 +17,7 @@ from dagster_project.defs.dbt.project import dbt_project
 from dagster_project.defs.input_output.partitions import years_of_run
 from dagster_project.defs.metadata import table_metadata
 from dagster_project.defs.resources import DBT_POOL, WarehouseResource
+from dagster_project.quality.dbt_failures import failed_test_rows
 from dagster_project.settings import environment
 from dagster_project.storage.lake import RETRYABLE
 
@@ -87,8 +88,13 @@ def build_dbt_assets(domain: str) -> dg.AssetsDefinition:
             error = invocation.get_error()
             if error and any(text in str(error) for text in RETRYABLE):
                 raise dg.RetryRequested(max_retries=3, seconds_to_wait=2) from error
+            # dbt counts a failed test's rows; the rows themselves name the column or key at fault.
+            with warehouse.get_connection() as con:
+                found = failed_test_rows(con, invocation.target_path / "run_results.json")
             raise dg.Failure(
-                description=f"dbt build failed: {error}" if error else "dbt build failed; see the dbt log",
+                description="\n".join(
+                    [f"dbt build failed: {error}" if error else "dbt build failed; see the dbt log", *found]
+                ),
                 metadata={"dbt_target_path": dg.MetadataValue.path(str(invocation.target_path))},
             )
         # Each invocation writes its own target folder (~13 MB of artifacts); a failed one is kept above.
