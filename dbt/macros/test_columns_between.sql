@@ -10,6 +10,7 @@
     {%- set tests = [] -%}
     {%- if limits.get("min_value") is not none %}{% do tests.append(adapter.quote(column) ~ " < " ~ limits["min_value"]) %}{% endif -%}
     {%- if limits.get("max_value") is not none %}{% do tests.append(adapter.quote(column) ~ " > " ~ limits["max_value"]) %}{% endif -%}
+    {%- if not tests %}{{ exceptions.raise_compiler_error("columns_between: column " ~ column ~ " has neither min_value nor max_value") }}{% endif -%}
     {%- do outside.append((column, tests | join(" or "))) -%}
 {%- endfor %}
 with checked as (

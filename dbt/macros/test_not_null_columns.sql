@@ -1,7 +1,7 @@
 {#-
   None of `columns` is ever NULL: one scan of the model for all of them (a not_null test per
   column costs a dbt node and a scan each). A failure has a row per column holding NULLs, with
-  how many: `dbt show` of the test, or its compiled SQL in the run's target folder, names them.
+  how many (the dbt step's error lists them: quality/dbt_failures.py).
 -#}
 {% test not_null_columns(model, columns) %}
 select column_name, null_rows

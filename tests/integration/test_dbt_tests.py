@@ -29,6 +29,7 @@ def dbt_test(settings, target: Path, *selection: str) -> list[dict]:
         cwd=DBT_PROJECT_DIR, env={**os.environ, **settings.lake.environment()},
         capture_output=True, text=True, timeout=600,
     )
+    assert (target / "run_results.json").exists(), done.stdout[-6000:]
     results = json.loads((target / "run_results.json").read_text())["results"]
     assert all(r["status"] in ("pass", "fail") for r in results), done.stdout[-6000:]
     return results
