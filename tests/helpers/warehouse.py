@@ -19,6 +19,7 @@ import pytest
 from filelock import FileLock
 
 from dagster_project.settings import PROJECT_ROOT, Settings
+from dagster_project.storage.lake import current_snapshot
 
 SHARED_DATA = Path(os.environ.get("DATA_MIRROR") or PROJECT_ROOT.parent / "shared" / "data").resolve()
 
@@ -55,6 +56,26 @@ def table_checksums(settings: Settings, *, published: bool = False) -> dict[str,
         return checksums(con)
 
 
+def latest_snapshot(settings: Settings) -> int:
+    """The lake's current snapshot id: it changes with every commit."""
+    with settings.lake.connect(read_only=True) as con:
+        return current_snapshot(con)
+
+
+def changed_tables_since(settings: Settings, snapshot: int) -> dict[str, tuple]:
+    """The tables whose rows differ from what they were at `snapshot`: {name: (then, now)}.
+
+    No commit since `snapshot` means no change, and nothing is read; otherwise every table is
+    checksummed now and as of `snapshot` (DuckLake's time travel).
+    """
+    if latest_snapshot(settings) == snapshot:
+        return {}
+    with settings.lake.connect(read_only=True, snapshot=snapshot) as con:
+        then = checksums(con)
+    now = table_checksums(settings)
+    return {name: (then.get(name), now.get(name)) for name in then.keys() | now.keys() if then.get(name) != now.get(name)}
+
+
 def copy_lake(settings: Settings, warehouse_dir: Path, raw_dir: Path | None = None) -> Settings:
     """A copy of an embedded (SQLite-catalog) lake under `warehouse_dir`, for a test that writes to it.
 
@@ -77,6 +98,12 @@ class BuiltWarehouse:
     dagster_home: Path
     run_id: str
     built_warehouse_dir: Path  # where the run wrote (the paths in its events)
+
+    @property
+    def as_built(self) -> Settings:
+        """The warehouse where the run left it, to read only (tests write to `settings`' copy)."""
+        return Settings(data_mirror=self.settings.data_mirror, raw_dir=self.settings.raw_dir,
+                        warehouse_dir=self.built_warehouse_dir)
 
     def events(self) -> list[dg.DagsterEvent]:
         with dg.DagsterInstance.from_config(str(self.dagster_home)) as instance:

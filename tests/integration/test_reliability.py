@@ -27,7 +27,8 @@ GATED = [
     dg.AssetKey(["published", "analytics_snapshot"]),
 ]
 
-# An analyst querying the published state every 0.2 s: each read looks up the last publication
+# An analyst querying the published state every second (each read costs the reader about a tenth
+# of a second of CPU, taken from the runs under test): each read looks up the last publication
 # (a fresh transaction on one read-only attach sees every new one), reads that snapshot through
 # a read-only attach pinned to it (one per snapshot, as an analyst's session would keep it), and
 # checks every published count against the counts recorded when it was published.
@@ -60,7 +61,7 @@ while True:
         errors.append(repr(exc))
     if os.path.exists(stop):
         break
-    time.sleep(0.2)
+    time.sleep(1)
 json.dump({"reads": reads, "errors": errors, "inconsistent": inconsistent, "snapshots": sorted(snapshots)}, open(out, "w"))
 """
 
@@ -111,7 +112,7 @@ def test_a_run_killed_mid_write_is_recovered_by_two_runs_at_once_while_analysts_
     sharing the lake and the Dagster instance (as two users of `make backfill` would): the first
     of them to look marks the killed run failed and frees its pool slots, both end and publish,
     the marts equal the clean run's, and a separate process querying the published state every
-    0.2 s throughout never fails or sees half a run."""
+    second throughout never fails or sees half a run."""
     _, settings = good_run
     expected = mart_checksums(settings)
     published = settings.lake.published_snapshot()

@@ -278,7 +278,7 @@ def test_each_year_is_one_commit_with_all_its_rows(server_run, sample_pipeline):
             "'wiod_gross_output', 0, ?) where change_type = 'insert' group by year", [last],
         ).fetchall())
         written = year_checksums(con)
-    with sample_pipeline.settings.lake.connect(read_only=True) as con:
+    with sample_pipeline.as_built.lake.connect(read_only=True) as con:
         expected = year_checksums(con)
     assert sorted(commits) == sorted({year for _, year in expected})
     assert all(len(snapshots) == 1 for snapshots in commits.values())
@@ -291,7 +291,7 @@ def test_the_warehouse_is_identical_to_the_embedded_sequential_runs(server_run, 
         server = checksums(con)
     assert {"marts.fct_manufacturing_servitization", "analytics.regression_results"} <= set(server)
     assert all(rows for rows, _ in server.values())
-    assert server == table_checksums(sample_pipeline.settings)
+    assert server == table_checksums(sample_pipeline.as_built)
 
 
 def test_years_are_staged_at_once_and_dbt_builds_one_at_a_time(server_run):
@@ -329,7 +329,7 @@ def test_the_published_snapshot_is_read_only_from_the_postgresql_catalog(server_
         with pytest.raises(duckdb.Error, match="read-only"):
             con.execute("create table marts.scratch as select 1")
     assert {table: rows for table, (rows, _) in published.items()} == recorded
-    with sample_pipeline.settings.lake.published_connection() as con:
+    with sample_pipeline.as_built.lake.published_connection() as con:
         assert checksums(con, PUBLISHED_SCHEMAS) == published
 
 
