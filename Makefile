@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 DBT := $(VENV)/bin/dbt
-UV_INSTALL := $(VENV)/bin/uv pip install --quiet --system-certs --python $(PY)
+UV := $(VENV)/bin/uv
+UV_INSTALL := $(UV) pip install --quiet --system-certs --python $(PY)
 
 export DATA_MIRROR ?= $(abspath ../shared/data)
 export RAW_DATA_DIR ?= $(CURDIR)/data/raw
@@ -39,8 +40,8 @@ install-dev: $(VENV)/.installed-dev
 # The lock files, written by uv from pyproject.toml (the project's dependencies; with the `dev`
 # group for the tests and linters), keeping every version already pinned unless UPGRADE=1.
 lock: install-dev
-	@$(VENV)/bin/uv pip compile pyproject.toml --quiet --system-certs --python-version 3.11 $(if $(UPGRADE),--upgrade) -o requirements.lock
-	@$(VENV)/bin/uv pip compile pyproject.toml --quiet --system-certs --python-version 3.11 --group dev -c requirements.lock -o requirements-dev.lock
+	@$(UV) pip compile pyproject.toml --quiet --system-certs --python-version 3.11 $(if $(UPGRADE),--upgrade) -o requirements.lock
+	@$(UV) pip compile pyproject.toml --quiet --system-certs --python-version 3.11 --group dev -c requirements.lock -o requirements-dev.lock
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
 	@$(UV_INSTALL) -r requirements-dev.lock

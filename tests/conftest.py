@@ -35,9 +35,8 @@ def pytest_configure(config):
 # `make test` runs three pytest-xdist workers on the two cores (a run's steps often wait: on
 # dbt, on the pool, on a server starting), each taking whole modules (`--dist loadfile`) in the
 # order collected. The modules that run whole pipelines come first, slowest first (measured), so
-# that the workers end together: the server profile (which later compares with the sample), the
-# Celery profile (which waits for the real warehouse, and whose wait leaves the two cores to the
-# others), the real data (which builds that warehouse).
+# that the workers end together: the server and Celery profiles (each on a raw folder of its own,
+# compared with the sample run at their end), the real data (which builds the real warehouse).
 SLOWEST_MODULES = (
     "test_server_profile", "test_celery_profile", "test_real_data", "test_innovation_pipeline", "test_reliability",
     "test_readme_commands", "test_releases_e2e", "test_findings_report_real_data", "test_bad_input_catalogue",
