@@ -72,11 +72,13 @@ backfill: install $(MANIFEST)
 test: install-dev chromium redis-server $(MANIFEST) lint
 	@$(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=25 -v
 
-# ruff on the Python (pyproject.toml [tool.ruff]), sqlfluff on the dbt models (.sqlfluff).
+# ruff on the Python (pyproject.toml [tool.ruff]), sqlfluff on the dbt models (.sqlfluff), on every core
+# (its process pool leaves a semaphore that Python's resource tracker warns about at exit: silenced).
 lint: install-dev
 	@echo "== ruff, sqlfluff"
 	@$(VENV)/bin/ruff check --quiet dagster_project tests bench
-	@$(VENV)/bin/sqlfluff lint dbt/models --processes 0 --quiet --disable-progress-bar
+	@PYTHONWARNINGS=ignore::UserWarning:multiprocessing.resource_tracker \
+		$(VENV)/bin/sqlfluff lint dbt/models --processes 0 --quiet --disable-progress-bar
 
 # Browser tests drive Debian's chromium: browser downloads (playwright install) fail offline.
 chromium:
