@@ -5,9 +5,9 @@
   output (supplier country <> user country, use_type 'intermediate'), with manufacturing alone
   and all industries (services included) beside it. Partner 'WLD' is the sum over all foreign
   partners. Pairs without flows in a year are zero, so growth is never taken across a gap.
-  The release's last year is carried on every row: WIOD 2013 ends in 2011. Flows are summed in
-  a fixed order (ordered aggregates), so that the fractional values of later releases add up
-  to the same bits in every build, whatever DuckDB's parallelism.
+  The release's last year is carried on every row: WIOD 2013 ends in 2011. Flows are summed
+  exactly (macros/exact_sum.sql), so that the fractional values of later releases add up to
+  the same bits in every build, whatever DuckDB's parallelism.
 -#}
 with industries as (
     select
@@ -60,11 +60,10 @@ flows as (
         flows.year,
         flows.supplier_country_code as exporter_country_code,
         flows.user_country_code as partner_country_code,
-        sum(flows.value_usd_m order by flows.supplier_industry_code, flows.use_code)
-        filter (where industries.broad_sector in ('primary', 'manufacturing')) as goods_usd_m,
-        sum(flows.value_usd_m order by flows.supplier_industry_code, flows.use_code)
-        filter (where industries.broad_sector = 'manufacturing') as manufactured_usd_m,
-        sum(flows.value_usd_m order by flows.supplier_industry_code, flows.use_code) as all_industries_usd_m
+        {{ exact_sum('flows.value_usd_m', where="industries.broad_sector in ('primary', 'manufacturing')") }}
+            as goods_usd_m,
+        {{ exact_sum('flows.value_usd_m', where="industries.broad_sector = 'manufacturing'") }} as manufactured_usd_m,
+        {{ exact_sum('flows.value_usd_m') }} as all_industries_usd_m
     from {{ ref('stg_wiod__flows') }} as flows
     left join industries
         on industries.classification = flows.classification
@@ -96,9 +95,9 @@ with_total as (
         'WLD' as partner_country_code,
         null as partner_iso3,
         true as is_partner_total,
-        sum(intermediate_goods_exports_usd_m order by partner_country_code),
-        sum(manufactured_intermediate_exports_usd_m order by partner_country_code),
-        sum(all_intermediate_exports_usd_m order by partner_country_code)
+        {{ exact_sum('intermediate_goods_exports_usd_m') }},
+        {{ exact_sum('manufactured_intermediate_exports_usd_m') }},
+        {{ exact_sum('all_intermediate_exports_usd_m') }}
     from by_partner
     group by classification, year, exporter_country_code, exporter_iso3
 )
@@ -116,9 +115,11 @@ select
     all_intermediate_exports_usd_m,
     100
     * intermediate_goods_exports_usd_m
-    / nullif(sum(intermediate_goods_exports_usd_m order by partner_country_code) filter (where not is_partner_total) over (
-        partition by classification, year, exporter_country_code
-    ), 0) as partner_share_pct,
+    / nullif({{ exact_sum(
+        'intermediate_goods_exports_usd_m',
+        where='not is_partner_total',
+        over='partition by classification, year, exporter_country_code'
+    ) }}, 0) as partner_share_pct,
     case when lag(year) over by_pair = year - 1 then
             100 * (intermediate_goods_exports_usd_m / nullif(lag(intermediate_goods_exports_usd_m) over by_pair, 0) - 1)
     end as yoy_growth_pct,

@@ -44,10 +44,9 @@ multipliers as (
         multipliers.country_code,
         multipliers.industry_code,
         members.service_group,
-        -- Ordered sums: DuckDB's parallel aggregation of doubles otherwise differs in the last
-        -- bits between builds, and the same data must give the same mart.
-        sum(multipliers.leontief_total order by multipliers.input_industry_code) as leontief_total,
-        sum(multipliers.leontief_domestic order by multipliers.input_industry_code) as leontief_domestic
+        -- Exact sums: the same data gives the same bits, whatever DuckDB's parallelism.
+        {{ exact_sum('multipliers.leontief_total', scale=30) }} as leontief_total,
+        {{ exact_sum('multipliers.leontief_domestic', scale=30) }} as leontief_domestic
     from {{ source('intermediate', 'leontief_industry_multipliers') }} as multipliers
     inner join {{ ref('service_groups') }} as members
         on members.classification = multipliers.classification
@@ -88,8 +87,8 @@ with_total_manufacturing as (
         sum(intermediate_inputs_usd_m),
         sum(service_inputs_domestic_usd_m),
         sum(service_inputs_imported_usd_m),
-        sum(leontief_total * gross_output_usd_m order by industry_code) / nullif(sum(gross_output_usd_m), 0),
-        sum(leontief_domestic * gross_output_usd_m order by industry_code) / nullif(sum(gross_output_usd_m), 0)
+        {{ exact_sum('leontief_total * gross_output_usd_m') }} / nullif(sum(gross_output_usd_m), 0),
+        {{ exact_sum('leontief_domestic * gross_output_usd_m') }} / nullif(sum(gross_output_usd_m), 0)
     from by_industry
     group by classification, year, country_code, service_group
 )

@@ -25,8 +25,8 @@ exports as (
         flows.year,
         flows.supplier_country_code as country_code,
         flows.supplier_industry_code as industry_code,
-        -- Ordered sums: the same data gives the same bits, whatever DuckDB's parallelism.
-        sum(flows.value_usd_m order by flows.user_country_code, flows.use_code) as gross_exports_usd_m
+        -- Exact sums: the same data gives the same bits, whatever DuckDB's parallelism.
+        {{ exact_sum('flows.value_usd_m') }} as gross_exports_usd_m
     from {{ ref('stg_wiod__flows') }} as flows
     inner join manufacturing
         on manufacturing.classification = flows.classification
@@ -63,7 +63,7 @@ services_content as (
         content.country_code,
         content.industry_code,
         members.service_group,
-        sum(content.va_proxy_per_unit_output order by content.origin_industry_code) as services_va_proxy_per_unit_output
+        {{ exact_sum('content.va_proxy_per_unit_output', scale=30) }} as services_va_proxy_per_unit_output
     from {{ source('intermediate', 'value_added_proxy_multipliers') }} as content
     inner join manufacturing
         on manufacturing.classification = content.classification
@@ -100,8 +100,8 @@ with_total_manufacturing as (
         country_code,
         'MFG' as industry_code,
         service_group,
-        sum(gross_exports_usd_m order by industry_code),
-        sum(services_va_proxy_usd_m order by industry_code)
+        {{ exact_sum('gross_exports_usd_m') }},
+        {{ exact_sum('services_va_proxy_usd_m') }}
     from by_industry
     group by classification, year, country_code, service_group
 )

@@ -19,12 +19,10 @@ with final_demand as (
         classification,
         year,
         country_code,
-        sum(va_proxy_usd_m order by origin_country_code, origin_industry_code) as va_proxy_final_demand_usd_m,
-        coalesce(sum(va_proxy_usd_m order by origin_country_code, origin_industry_code) filter (where is_foreign_origin), 0)
-            as foreign_va_proxy_final_demand_usd_m,
-        coalesce(sum(va_proxy_domestic_products_usd_m order by origin_country_code, origin_industry_code) filter (
-            where is_foreign_origin
-        ), 0) as foreign_va_proxy_domestic_products_usd_m
+        {{ exact_sum('va_proxy_usd_m') }} as va_proxy_final_demand_usd_m,
+        coalesce({{ exact_sum('va_proxy_usd_m', where='is_foreign_origin') }}, 0) as foreign_va_proxy_final_demand_usd_m,
+        coalesce({{ exact_sum('va_proxy_domestic_products_usd_m', where='is_foreign_origin') }}, 0)
+            as foreign_va_proxy_domestic_products_usd_m
     from {{ ref('fct_value_added_proxy_final_demand') }}
     where {{ in_run_years('year') }}
     group by all
@@ -35,9 +33,8 @@ exports as (
         classification,
         year,
         country_code,
-        sum(va_proxy_usd_m order by origin_country_code, origin_industry_code) as va_proxy_gross_exports_usd_m,
-        coalesce(sum(va_proxy_usd_m order by origin_country_code, origin_industry_code) filter (where is_foreign_origin), 0)
-            as foreign_va_proxy_gross_exports_usd_m
+        {{ exact_sum('va_proxy_usd_m') }} as va_proxy_gross_exports_usd_m,
+        coalesce({{ exact_sum('va_proxy_usd_m', where='is_foreign_origin') }}, 0) as foreign_va_proxy_gross_exports_usd_m
     from {{ ref('fct_value_added_proxy_exports') }}
     where {{ in_run_years('year') }}
     group by all
@@ -48,7 +45,7 @@ final_uses as (
         classification,
         year,
         user_country_code as country_code,
-        sum(value_usd_m order by supplier_country_code, supplier_industry_code, use_code) as final_demand_usd_m
+        {{ exact_sum('value_usd_m') }} as final_demand_usd_m
     from {{ ref('stg_wiod__flows') }}
     where use_type = 'final' and {{ in_run_years('year') }}
     group by all
@@ -59,7 +56,7 @@ sales_abroad as (
         classification,
         year,
         supplier_country_code as country_code,
-        sum(value_usd_m order by supplier_industry_code, user_country_code, use_code) as gross_exports_usd_m
+        {{ exact_sum('value_usd_m') }} as gross_exports_usd_m
     from {{ ref('stg_wiod__flows') }}
     where not is_domestic and {{ in_run_years('year') }}
     group by all
