@@ -24,7 +24,7 @@ import pytest
 from dagster_project.cli.run import argument_parser, materialize_all
 from dagster_project.cli.run_report import console_to_file, failure_lines, written_files
 from dagster_project.definitions import build_defs
-from dagster_project.defs.dbt.assets import DBT_DOMAINS
+from dagster_project.defs.dbt.assets import DBT_STEPS, dbt_selection
 from dagster_project.defs.input_output.keys import FLOWS_KEY
 from dagster_project.defs.resources import DBT_EXECUTABLE, build_resources
 from dagster_project.releases import io_table
@@ -172,9 +172,9 @@ def test_a_failed_step_shows_the_cell_in_the_error_and_the_log_holds_every_event
 
 
 @dg.op
-def analysis_dbt_models():
+def innovation_and_analysis_dbt_models():
     raise dg.Failure(
-        description="dbt build failed: The dbt CLI process with command\n\n`dbt build --select tag:analysis`\n\n"
+        description="dbt build failed: The dbt CLI process with command\n\n`dbt build --select tag:innovation tag:analysis`\n\n"
         "failed with exit code `1`.\n\nErrors parsed from dbt logs:\n"
         "Failure in test unique_dim_country (models/marts/schema.yml)\n  Got 2 results, configured to fail if != 0"
     )
@@ -188,7 +188,7 @@ def reports__convergence_findings():
 
 @dg.job
 def failing_steps():
-    analysis_dbt_models()
+    innovation_and_analysis_dbt_models()
     reports__convergence_findings()
 
 
@@ -214,7 +214,7 @@ def test_failure_lines_give_a_failures_description_trimmed_the_steps_own_error_a
     step (a resource) is the run's."""
     result = failing_steps.execute_in_process(raise_on_error=False)
     assert failure_lines(result.all_events) == [
-        "  dbt build analysis: dbt build failed: The dbt CLI process with command",
+        "  dbt build innovation_and_analysis: dbt build failed: The dbt CLI process with command",
         "      … (3 more lines in the log)",
         "      Failure in test unique_dim_country (models/marts/schema.yml)",
         "      Got 2 results, configured to fail if != 0",
@@ -255,10 +255,11 @@ def test_a_good_run_names_the_files_it_wrote_and_its_log_holds_dbts_output(sampl
     }
     log = (sample_pipeline.settings.warehouse_dir / "logs" / f"refresh_all-{sample_pipeline.run_id}.log").read_text()
     events, output = log.split("\n==== console output of the run (dbt, libraries) ====\n")
-    for domain in DBT_DOMAINS:
-        assert f"Running dbt command: `{DBT_EXECUTABLE} build --exclude-resource-type unit_test --select tag:{domain}`" in events
+    for step in DBT_STEPS:
+        command = f"{DBT_EXECUTABLE} build --exclude-resource-type unit_test --select {dbt_selection(step)}"
+        assert f"Running dbt command: `{command}`" in events
     assert 'STEP_SUCCESS: Finished execution of step "published__analytics_snapshot"' in events
-    assert output.count(f"Running with dbt={dbt_version}") == len(DBT_DOMAINS)
+    assert output.count(f"Running with dbt={dbt_version}") == len(DBT_STEPS)
 
 
 # 3. A warehouse left by the single-file version

@@ -88,7 +88,7 @@ def test_a_failed_dbt_test_shows_its_rows_in_the_error_of_the_dbt_step(sample_pi
         economy = con.execute("select min(iso3) from raw.itu_idi_2017").fetchone()[0]
         con.execute("update raw.itu_idi_2017 set idi_2017 = 12.5 where iso3 = ?", [economy])
     defs = build_defs(settings)
-    innovation = next(a for a in defs.assets if getattr(a, "node_def", None) and a.node_def.name == "innovation_dbt_models")
+    innovation = next(a for a in defs.assets if getattr(a, "node_def", None) and a.node_def.name == "innovation_and_analysis_dbt_models")
     result = dg.materialize([innovation], resources=defs.resources, instance=dg.DagsterInstance.ephemeral(),
                             raise_on_error=False)
     (failure,) = [e for e in result.all_events if e.is_step_failure]

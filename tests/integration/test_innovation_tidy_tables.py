@@ -7,7 +7,7 @@ ledger with the two ledgers it unions.
 
 marts.claims_ledger_all is the dbt domain `ledgers` (dbt/models/marts/ledgers/_ledgers.yml
 says why it cannot be a model of the other domains); Dagster builds it once `ledgers` is in
-DBT_DOMAINS, so here `dbt build --select tag:ledgers` builds it, with its tests, on a copy of
+DBT_STEPS, so here `dbt build --select tag:ledgers` builds it, with its tests, on a copy of
 the sample run's warehouse.
 """
 
@@ -145,10 +145,10 @@ def test_the_unified_ledger_is_a_step_after_the_python_ledger_without_splitting_
     domain: no dbt model of the other domains reads the Python ledger (that would be a cycle
     between steps, which Dagster resolves by splitting the dbt steps, and the split run fails)."""
     from dagster_project.definitions import defs
-    from dagster_project.defs.dbt.assets import DBT_DOMAINS
+    from dagster_project.defs.dbt.assets import DBT_STEPS
 
     steps = sorted(n.name for n in defs.resolve_job_def("refresh_all").graph.nodes if "dbt" in n.name)
-    assert steps == sorted(f"{d}_dbt_models" for d in DBT_DOMAINS) and "ledgers" in DBT_DOMAINS
+    assert steps == sorted(f"{step}_dbt_models" for step in DBT_STEPS) and DBT_STEPS["ledgers"] == ("ledgers",)
     graph = defs.resolve_asset_graph()
     assert graph.get(dg.AssetKey(["marts", "claims_ledger_all"])).parent_keys == {
         dg.AssetKey(["analytics", "convergence_claims_ledger"]), dg.AssetKey(["marts", "claims_ledger"])

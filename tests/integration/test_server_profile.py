@@ -49,7 +49,7 @@ import psycopg2
 import pytest
 
 from dagster_project.definitions import defs
-from dagster_project.defs.dbt.assets import DBT_DOMAINS
+from dagster_project.defs.dbt.assets import DBT_STEPS
 from dagster_project.defs.resources import DBT_POOL
 from dagster_project.input_output.staging import STAGED_TABLES
 from dagster_project.settings import PROJECT_ROOT, Settings
@@ -302,7 +302,7 @@ def test_years_are_staged_at_once_and_dbt_builds_one_at_a_time(server_run):
     assert sorted(s.step_key for s in staged) == [STAGE_STEP.format(year) for year in YEARS]
     assert overlapping(staged), "no two years were staged at the same time"
     dbt_builds = [s for s in steps if s.step_key.endswith("_dbt_models")]
-    assert len(dbt_builds) == len(DBT_DOMAINS)
+    assert len(dbt_builds) == len(DBT_STEPS)
     assert overlapping(dbt_builds) == []
     assert not (server_run.settings.warehouse_dir / "staging" / server_run.run_id).exists()
 
@@ -310,7 +310,7 @@ def test_years_are_staged_at_once_and_dbt_builds_one_at_a_time(server_run):
 def test_dbt_builds_and_only_they_are_in_the_dbt_pool():
     ops = {op.name: op.pool for op in defs.resolve_job_def("refresh_all").graph.iterate_op_defs()}
     assert {name for name, pool in ops.items() if pool == DBT_POOL} == {
-        f"{domain}_dbt_models" for domain in DBT_DOMAINS
+        f"{step}_dbt_models" for step in DBT_STEPS
     }
 
 
