@@ -43,7 +43,7 @@ def icio_countries() -> tuple[str, ...]:
     """
     first = oecd_icio.INDUSTRY_CODES[0]
     codes = sorted(seed("countries")["country_code"])
-    return tuple(code for code in codes if oecd_icio._kind(f"{code}_{first}") == "cell")
+    return tuple(code for code in codes if oecd_icio.label_kind(f"{code}_{first}") == "cell")
 
 
 def write_icio_years(raw_dir: Path, years: tuple[int, ...] = ICIO_YEARS) -> int:

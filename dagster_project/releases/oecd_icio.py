@@ -74,8 +74,8 @@ def read_csv(path: Path, year: int) -> IoTable:
         frame = pd.read_csv(path, index_col=0, low_memory=False)
     except Exception as exc:  # pandas raises many types for truncated or foreign files
         raise IoInputError(f"{path}: not a readable CSV table ({type(exc).__name__}: {exc})") from exc
-    row_kinds = [_kind(label) for label in frame.index]
-    col_kinds = [_kind(label) for label in frame.columns]
+    row_kinds = [label_kind(label) for label in frame.index]
+    col_kinds = [label_kind(label) for label in frame.columns]
     for axis, kinds, labels in (("row", row_kinds, frame.index), ("column", col_kinds, frame.columns)):
         bad = [str(label) for label, kind in zip(labels, kinds) if kind is None]
         if bad:
@@ -140,7 +140,7 @@ def _country_major(path: Path, body: pd.DataFrame, output: pd.Series) -> tuple[p
     return body.reindex(order), output.reindex(order)
 
 
-def _kind(label) -> str | None:
+def label_kind(label) -> str | None:
     """What a row or column label is: a table cell, the output total, a factor row, or unknown."""
     text = str(label).strip()
     if text in OUTPUT_LABELS:
