@@ -7,8 +7,8 @@ they do not depend on how the warehouse is stored.
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,17 +76,40 @@ def changed_tables_since(settings: Settings, snapshot: int) -> dict[str, tuple]:
     return {name: (then.get(name), now.get(name)) for name in then.keys() | now.keys() if then.get(name) != now.get(name)}
 
 
+# The catalog is copied with SQLite's backup API, in a process of its own. Reading its files here
+# (a file copy) or opening it with Python's own SQLite would close file descriptors of the
+# catalog in this process, and a close drops every POSIX lock the process holds on the file,
+# those of its DuckDB connections to the lake included: another process then took the lake's
+# WAL index for unused and reset it under a reader, which died of SIGBUS. A file copy of a WAL
+# database can also be torn by a checkpoint.
+BACKUP_CATALOG = r"""
+import sqlite3, sys
+source, target, data_path = sys.argv[1:4]
+src, dst = sqlite3.connect(f"file:{source}?mode=ro", uri=True), sqlite3.connect(target)
+src.backup(dst)
+dst.execute("update ducklake_metadata set value = ? where key = 'data_path'", [data_path])
+dst.commit()
+dst.close()
+src.close()
+"""
+
+
 def copy_lake(settings: Settings, warehouse_dir: Path, raw_dir: Path | None = None) -> Settings:
     """A copy of an embedded (SQLite-catalog) lake under `warehouse_dir`, for a test that writes to it.
 
-    DuckLake stores its data path in the catalog (data files are relative to it), so the copy's
-    catalog is pointed at the copied data folder. The copy reads `raw_dir` (by default the
-    original's raw folder).
+    The catalog first (BACKUP_CATALOG says how), then the data files: DuckLake only adds files
+    for later snapshots, so every file of the copied snapshot is there. DuckLake stores its data
+    path in the catalog (data files are relative to it), so the copy's catalog is pointed at the
+    copied data folder. The copy reads `raw_dir` (by default the original's raw folder).
     """
     copied = Settings(data_mirror=settings.data_mirror, raw_dir=raw_dir or settings.raw_dir, warehouse_dir=warehouse_dir)
-    shutil.copytree(settings.lake.sqlite_file.parent, copied.lake.sqlite_file.parent)
-    with sqlite3.connect(copied.lake.sqlite_file) as catalog:
-        catalog.execute("update ducklake_metadata set value = ? where key = 'data_path'", [copied.data_path])
+    copied.lake.sqlite_file.parent.mkdir(parents=True)
+    subprocess.run(
+        [sys.executable, "-c", BACKUP_CATALOG, str(settings.lake.sqlite_file), str(copied.lake.sqlite_file),
+         copied.data_path],
+        check=True,
+    )
+    shutil.copytree(settings.data_path, copied.data_path)
     return copied
 
 

@@ -7,7 +7,6 @@ mirror's real indicator files (tests/helpers/pipeline_sample.py).
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import rdata
 
 from dagster_project.cli.run import materialize_all
 from dagster_project.definitions import build_defs
+from dagster_project.storage.lake import current_snapshot
 from tests.helpers.pipeline_sample import mart_checksums, start_run
 from tests.helpers.warehouse import table_checksums, warehouse_connection
 
@@ -66,10 +66,6 @@ json.dump({"reads": reads, "errors": errors, "inconsistent": inconsistent, "snap
 """
 
 
-def lake_snapshots(settings) -> int:
-    """The embedded lake's last snapshot id, read from its SQLite catalog (cheap enough to poll)."""
-    with sqlite3.connect(f"file:{settings.lake.sqlite_file}?mode=ro", uri=True) as catalog:
-        return catalog.execute("select max(snapshot_id) from ducklake_snapshot").fetchone()[0]
 
 
 @pytest.fixture
@@ -122,14 +118,18 @@ def test_a_run_killed_mid_write_is_recovered_by_two_runs_at_once_while_analysts_
     )
     home = tmp_path / "dagster_home"
     started_runs: list[subprocess.Popen] = []
+    # The lake's snapshots are polled on one read-only connection (each query a fresh transaction sees
+    # the latest), not with Python's sqlite3 on the catalog: closing that would drop this process's
+    # SQLite locks on the catalog (tests/helpers/warehouse.py: BACKUP_CATALOG says why that matters).
+    snapshots = settings.lake.connect(read_only=True)
     try:
-        first = lake_snapshots(settings)
+        first = current_snapshot(snapshots)
         killed = start_run(settings, home, tmp_path / "killed.log")
         started_runs.append(killed)
         # Kill once the run has committed writes to the lake (its ingest is under way): its run record
         # exists by then, whatever the machine's load (a fixed delay once killed a run still starting).
         started = time.monotonic()
-        while lake_snapshots(settings) < first + 3:
+        while current_snapshot(snapshots) < first + 3:
             assert killed.poll() is None, (tmp_path / "killed.log").read_text()[-3000:]
             assert time.monotonic() - started < 600, "the run committed nothing in 600 s"
             time.sleep(0.05)
@@ -141,6 +141,7 @@ def test_a_run_killed_mid_write_is_recovered_by_two_runs_at_once_while_analysts_
         for year, run in runs.items():
             assert run.wait(timeout=900) == 0, logs[year].read_text()[-3000:]
     finally:  # a failed assertion leaves no run, step or reader process behind
+        snapshots.close()
         stop.touch()
         for run in started_runs:
             if run.poll() is None:
