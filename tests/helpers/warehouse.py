@@ -79,9 +79,10 @@ def changed_tables_since(settings: Settings, snapshot: int) -> dict[str, tuple]:
 # The catalog is copied with SQLite's backup API, in a process of its own. Reading its files here
 # (a file copy) or opening it with Python's own SQLite would close file descriptors of the
 # catalog in this process, and a close drops every POSIX lock the process holds on the file,
-# those of its DuckDB connections to the lake included: another process then took the lake's
-# WAL index for unused and reset it under a reader, which died of SIGBUS. A file copy of a WAL
-# database can also be torn by a checkpoint.
+# those of its DuckDB connections to the lake included; another process may then take the lake's
+# WAL index for unused and reset it under a reader (the probable cause of a test worker that died
+# of SIGBUS reading a lake another worker was opening). A file copy of a WAL database can also be
+# torn by a checkpoint.
 BACKUP_CATALOG = r"""
 import sqlite3, sys
 source, target, data_path = sys.argv[1:4]
@@ -97,10 +98,11 @@ src.close()
 def copy_lake(settings: Settings, warehouse_dir: Path, raw_dir: Path | None = None) -> Settings:
     """A copy of an embedded (SQLite-catalog) lake under `warehouse_dir`, for a test that writes to it.
 
-    The catalog first (BACKUP_CATALOG says how), then the data files: DuckLake only adds files
-    for later snapshots, so every file of the copied snapshot is there. DuckLake stores its data
-    path in the catalog (data files are relative to it), so the copy's catalog is pointed at the
-    copied data folder. The copy reads `raw_dir` (by default the original's raw folder).
+    The catalog first (BACKUP_CATALOG says how), then the data files: DuckLake removes no data
+    file until told to clean up (this project never does), so every file of the copied snapshot
+    is there. DuckLake stores its data path in the catalog (data files are relative to it), so
+    the copy's catalog is pointed at the copied data folder. The copy reads `raw_dir` (by
+    default the original's raw folder).
     """
     copied = Settings(data_mirror=settings.data_mirror, raw_dir=raw_dir or settings.raw_dir, warehouse_dir=warehouse_dir)
     copied.lake.sqlite_file.parent.mkdir(parents=True)
