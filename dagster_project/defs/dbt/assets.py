@@ -4,7 +4,6 @@ Asset keys mirror where analysts find the table (`marts/fct_...` is `marts.fct_.
 sources resolve to the Python assets that fill them, and groups follow the dbt folders.
 """
 
-import json
 import shutil
 from collections.abc import Mapping
 from typing import Any
@@ -85,13 +84,14 @@ def build_dbt_assets(step: str) -> dg.AssetsDefinition:
         # A run of some input-output years rebuilds only those years of the year-grained models.
         years = years_of_run(context.run.tags, context.instance)
         # dbt unit tests check the SQL, not the data: `make test` runs them (tests/integration/test_dbt_tests.py).
-        args = ["build", "--exclude-resource-type", "unit_test", *(["--vars", json.dumps({"years": years})] if years else [])]
+        args = ["build", "--exclude-resource-type", "unit_test"]
         if years:
-            context.log.info(f"year-grained models: only the years {', '.join(map(str, years))} (dbt var `years`)")
+            context.log.info(f"year-grained models: only the years {', '.join(map(str, years))} (DBT_RUN_YEARS)")
         # dbt's profile reads the lake's settings from its environment, which dagster-dbt copies
-        # from this process's when it starts dbt: set them for that moment only, so that this
-        # process (in `make run`, the whole run) keeps no trace of this run's lake.
-        with environment(warehouse.lake.environment()):
+        # from this process's when it starts dbt, and so does dbt/macros/in_run_years.sql the run's
+        # years (empty: every year): set them for that moment only, so that this process (in
+        # `make run`, the whole run) keeps no trace of this run's lake or years.
+        with environment({**warehouse.lake.environment(), "DBT_RUN_YEARS": ",".join(map(str, years or []))}):
             invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
         with warehouse.get_connection() as con:
