@@ -29,7 +29,10 @@ accounts as (
 
 group_inputs as (
     select inputs.country_code, inputs.industry_code, inputs.year, groups.regressor_group,
-        sum(inputs.inputs_domestic_usd_m + inputs.inputs_imported_usd_m) as service_inputs_usd_m
+        -- an exact decimal sum, rounded to a double once, as the marts sum (dbt/macros/exact_sum.sql):
+        -- the same data gives the same bits on every build, whatever the order the threads add in
+        sum((inputs.inputs_domestic_usd_m + inputs.inputs_imported_usd_m)::decimal(38, 18))::double
+            as service_inputs_usd_m
     from intermediate.int_industry_inputs_by_supplier as inputs
     inner join groups on groups.member_industry_code = inputs.input_industry_code
     where inputs.classification = 'wiod2013'
@@ -38,9 +41,8 @@ group_inputs as (
 
 group_multipliers as (
     select multipliers.country_code, multipliers.industry_code, multipliers.year, groups.regressor_group,
-        -- exact decimal sums of the values rounded to 15 decimals (Leontief entries are below 1000),
-        -- so the same data gives the same bits on every build whatever the order the threads add
-        -- in; ordered double sums, as the marts use, take ~60x longer here
+        -- exact decimal sums likewise, of the values rounded to 15 decimals (Leontief entries are
+        -- below 1000); ordered double sums take ~60x longer here
         sum(multipliers.leontief_total::decimal(18, 15))::double as leontief_total,
         sum(multipliers.leontief_domestic::decimal(18, 15))::double as leontief_domestic
     from intermediate.leontief_industry_multipliers as multipliers

@@ -267,7 +267,9 @@ def convergence_claims_ledger(warehouse: WarehouseResource) -> dg.MaterializeRes
             con.execute("select * from analytics.regression_results").df(),
             dict(
                 con.execute(
-                    f"select service_group, stddev_samp(conv_direct_lag) from {'.'.join(PANEL.path)} group by all"
+                    # ordered: the same panel gives the same bits whatever the order DuckDB's threads add in
+                    f"select service_group, stddev_samp(conv_direct_lag order by country_code, industry_code, year) "
+                    f"from {'.'.join(PANEL.path)} group by all"
                 ).fetchall()
             ),
             con.execute(f"select * from {curve_tables.VERDICTS_TABLE} order by claim_number").df(),

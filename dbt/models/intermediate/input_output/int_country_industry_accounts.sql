@@ -10,8 +10,8 @@ with sales as (
         year,
         supplier_country_code as country_code,
         supplier_industry_code as industry_code,
-        coalesce(sum(value_usd_m) filter (where use_type = 'intermediate'), 0) as intermediate_sales_usd_m,
-        coalesce(sum(value_usd_m) filter (where use_type = 'final'), 0) as final_sales_usd_m
+        coalesce({{ exact_sum('value_usd_m', where="use_type = 'intermediate'") }}, 0) as intermediate_sales_usd_m,
+        coalesce({{ exact_sum('value_usd_m', where="use_type = 'final'") }}, 0) as final_sales_usd_m
     from {{ ref('stg_wiod__flows') }}
     where {{ in_run_years('year') }}
     group by all
@@ -23,7 +23,7 @@ purchases as (
         year,
         country_code,
         industry_code,
-        sum(inputs_domestic_usd_m + inputs_imported_usd_m) as intermediate_inputs_usd_m
+        {{ exact_sum('inputs_domestic_usd_m + inputs_imported_usd_m') }} as intermediate_inputs_usd_m
     from {{ ref('int_industry_inputs_by_supplier') }}
     where {{ in_run_years('year') }}
     group by all

@@ -25,8 +25,8 @@ manufacturing_share as (
         classification,
         country_code,
         year,
-        sum(value_added_proxy_usd_m) filter (where is_manufacturing)
-        / nullif(sum(value_added_proxy_usd_m), 0) as manufacturing_va_share
+        {{ exact_sum('value_added_proxy_usd_m', where='is_manufacturing') }}
+        / nullif({{ exact_sum('value_added_proxy_usd_m') }}, 0) as manufacturing_va_share
     from accounts
     inner join {{ ref('dim_country') }} as countries using (country_code)
     where not countries.is_rest_of_world

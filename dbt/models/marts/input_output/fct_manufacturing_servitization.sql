@@ -27,8 +27,8 @@ service_inputs as (
         inputs.country_code,
         inputs.industry_code,
         members.service_group,
-        sum(inputs.inputs_domestic_usd_m) as service_inputs_domestic_usd_m,
-        sum(inputs.inputs_imported_usd_m) as service_inputs_imported_usd_m
+        {{ exact_sum('inputs.inputs_domestic_usd_m') }} as service_inputs_domestic_usd_m,
+        {{ exact_sum('inputs.inputs_imported_usd_m') }} as service_inputs_imported_usd_m
     from {{ ref('int_industry_inputs_by_supplier') }} as inputs
     inner join {{ ref('service_groups') }} as members
         on members.classification = inputs.classification
@@ -83,12 +83,12 @@ with_total_manufacturing as (
         country_code,
         'MFG' as industry_code,
         service_group,
-        sum(gross_output_usd_m),
-        sum(intermediate_inputs_usd_m),
-        sum(service_inputs_domestic_usd_m),
-        sum(service_inputs_imported_usd_m),
-        {{ exact_sum('leontief_total * gross_output_usd_m') }} / nullif(sum(gross_output_usd_m), 0),
-        {{ exact_sum('leontief_domestic * gross_output_usd_m') }} / nullif(sum(gross_output_usd_m), 0)
+        {{ exact_sum('gross_output_usd_m') }},
+        {{ exact_sum('intermediate_inputs_usd_m') }},
+        {{ exact_sum('service_inputs_domestic_usd_m') }},
+        {{ exact_sum('service_inputs_imported_usd_m') }},
+        {{ exact_sum('leontief_total * gross_output_usd_m') }} / nullif({{ exact_sum('gross_output_usd_m') }}, 0),
+        {{ exact_sum('leontief_domestic * gross_output_usd_m') }} / nullif({{ exact_sum('gross_output_usd_m') }}, 0)
     from by_industry
     group by classification, year, country_code, service_group
 )
