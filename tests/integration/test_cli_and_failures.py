@@ -24,7 +24,7 @@ import pytest
 from dagster_project.cli.run import argument_parser, materialize_all
 from dagster_project.cli.run_report import console_to_file, failure_lines, written_files
 from dagster_project.definitions import build_defs
-from dagster_project.defs.dbt.assets import DBT_STEPS, SEED_FILE_TESTS, dbt_selection
+from dagster_project.defs.dbt.assets import DBT_STEPS, dbt_selection
 from dagster_project.defs.input_output.keys import FLOWS_KEY
 from dagster_project.defs.resources import DBT_EXECUTABLE, build_resources
 from dagster_project.releases import io_table
@@ -256,10 +256,7 @@ def test_a_good_run_names_the_files_it_wrote_and_its_log_holds_dbts_output(sampl
     log = (sample_pipeline.settings.warehouse_dir / "logs" / f"refresh_all-{sample_pipeline.run_id}.log").read_text()
     events, output = log.split("\n==== console output of the run (dbt, libraries) ====\n")
     for step in DBT_STEPS:
-        command = (
-            f"{DBT_EXECUTABLE} build --exclude-resource-type unit_test --select {dbt_selection(step)} "
-            f"--exclude {SEED_FILE_TESTS}"
-        )
+        command = f"{DBT_EXECUTABLE} build --exclude-resource-type unit_test --select {dbt_selection(step)}"
         assert f"Running dbt command: `{command}`" in events
     assert 'STEP_SUCCESS: Finished execution of step "published__analytics_snapshot"' in events
     assert output.count(f"Running with dbt={dbt_version}") == len(DBT_STEPS)

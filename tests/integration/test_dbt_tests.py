@@ -1,12 +1,11 @@
-"""dbt's own tests outside the pipeline: the unit tests of the SQL, the tests declared beside the
-seeds, the project's generic data tests that check many columns in one scan
-(dbt/macros/test_not_null_columns.sql, test_columns_between.sql) on a lake with known bad
-values, and the rows of a failed test in the error of the dbt step that ran it.
+"""dbt's own tests outside the pipeline: the unit tests of the SQL, the project's generic data
+tests that check many columns in one scan (dbt/macros/test_not_null_columns.sql,
+test_columns_between.sql) on a lake with known bad values, and the rows of a failed test in
+the error of the dbt step that ran it.
 
-The unit tests test the models' SQL and the seeds' tests the project's classification files,
-not a run's data, so the pipeline's `dbt build`s leave them out (as dbt advises for unit tests
-in production) and they run here, against a built lake: dbt reads the column types of each
-model's inputs from it.
+The unit tests test the models' SQL, not the data, so the pipeline's `dbt build`s leave them
+out (as dbt advises for production) and they run here, against a built lake: dbt reads the
+column types of each model's inputs from it.
 """
 
 import json
@@ -18,7 +17,6 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.definitions import build_defs
-from dagster_project.defs.dbt.assets import SEED_FILE_TESTS
 from dagster_project.settings import DBT_PROJECT_DIR
 from tests.helpers.warehouse import copy_lake
 
@@ -42,21 +40,6 @@ def test_every_dbt_unit_test_passes(sample_pipeline, tmp_path):
     manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     assert manifest["unit_tests"] and {r["unique_id"] for r in results} == set(manifest["unit_tests"])
     assert {r["status"] for r in results} == {"pass"}
-
-
-def test_every_test_declared_beside_the_seeds_passes_and_no_dagster_step_runs_them(sample_pipeline, tmp_path):
-    results = dbt_test(sample_pipeline.settings, tmp_path / "target", SEED_FILE_TESTS)
-    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
-    declared = {
-        uid for uid, node in manifest["nodes"].items()
-        if node["resource_type"] == "test" and node["original_file_path"].startswith("seeds/")
-    }
-    assert len(declared) > 50 and {r["unique_id"] for r in results} == declared
-    assert {r["status"] for r in results} == {"pass"}
-    # The pipeline's dbt steps leave them out: none is a check of the Dagster definitions.
-    check_names = {key.name for key in build_defs(sample_pipeline.settings).resolve_asset_graph().asset_check_keys}
-    tests = {manifest["nodes"][uid]["name"] for uid in declared}
-    assert check_names and not tests & check_names
 
 
 def test_the_many_column_tests_fail_naming_each_bad_column_and_its_count(sample_pipeline, tmp_path):

@@ -61,14 +61,6 @@ DBT_STEPS = {
 }
 
 
-# The tests declared beside the seeds (dbt/seeds/*/_seeds.yml: keys, accepted values and links
-# between the classification files) check the project's own files, which change only with the
-# code, not the data of a run: `make test` runs them (tests/integration/test_dbt_tests.py) and
-# the pipeline's builds leave them out, as they do dbt's unit tests. The seeds are still loaded
-# by every build, and the models' tests against them (relationships to a seed) still run.
-SEED_FILE_TESTS = "file:_seeds.yml,resource_type:test"
-
-
 def dbt_selection(step: str) -> str:
     """The `--select` of a dbt step: the tags of its domains (dbt takes their union)."""
     return " ".join(f"tag:{domain}" for domain in DBT_STEPS[step])
@@ -78,7 +70,6 @@ def build_dbt_assets(step: str) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         select=dbt_selection(step),
-        exclude=SEED_FILE_TESTS,
         name=f"{step}_dbt_models",
         dagster_dbt_translator=WarehouseDbtTranslator(),
         pool=DBT_POOL,
