@@ -5,10 +5,11 @@ a process with its own WAREHOUSE_DIR: a private PostgreSQL (the lake's catalog a
 instance, tests/helpers/postgres_server.py), a Redis server as the Celery broker
 (tests/helpers/redis_server.py), two Celery workers with one process each (the command `make
 worker` runs), and `python -m dagster_project.cli.run --parallel` with
-`WAREHOUSE_EXECUTOR=celery`, which puts every step on the broker. The raw folder is generated
-here as the sample run's is (tests/helpers/pipeline_sample.py: generated WIOD years beside the
-mirror's real indicator files), so that the set-up does not wait for that run; the warehouse
-the workers build must be identical to the sample run's (embedded: one process, SQLite catalog).
+`WAREHOUSE_EXECUTOR=celery`, which puts every step on the broker. The raw folder is the real
+data, all 17 WIOD 2013 years and the indicator files, synced from the mirror here as `make data`
+syncs it (so that the set-up does not wait for the session's `make run`); the warehouse the
+workers build must be identical to the one the README's `make run` built from the same data
+(conftest.real_warehouse: the embedded default, one process, SQLite catalog).
 
 One set-up serves the module: the second run's worker is SIGKILLed (its whole process group)
 while it stages a year, and the run must fail clearly, within the bounded wait, with the
@@ -31,10 +32,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from dagster_project.cli.data_sync import sync_mirror
+from dagster_project.releases import registry
 from dagster_project.settings import PROJECT_ROOT, Settings
 from dagster_project.storage.publish import PUBLISHED_SCHEMAS
 from tests.helpers.celery_worker import STAGE_PREFIX, start_worker, step_workers, stop, wait_until_ready
-from tests.helpers.pipeline_sample import YEARS, build_raw_dir
 from tests.helpers.redis_server import redis_server
 from tests.helpers.warehouse import SHARED_DATA, checksums, table_checksums
 from tests.integration.test_server_profile import INSTANCE_SETTINGS, SERVER_INSTANCE, server_environment, wait_for
@@ -42,6 +44,7 @@ from tests.integration.test_server_profile import INSTANCE_SETTINGS, SERVER_INST
 ROLE, PASSWORD = "scale_out", "steps-on-workers"
 LAKE_DB, DAGSTER_DB = "celery_lake", "celery_dagster"  # beside the other modules' on the session server
 WORKERS = ("w1", "w2")
+YEARS = tuple(range(1995, 2012))  # every year of WIOD 2013
 RUN_TIMEOUT_SECONDS = 1100
 # The bounded wait for a dead worker, shortened for the test (the default is 60 s).
 SILENCE_SECONDS = 20
@@ -70,7 +73,9 @@ def latest_run_id(instance: dg.DagsterInstance, after: set[str]) -> str | None:
 def scale_out(postgres, tmp_path_factory) -> Iterator[ScaleOut]:  # noqa: F811
     root = tmp_path_factory.mktemp("celery_profile")
     raw = root / "raw"
-    build_raw_dir(raw)
+    synced = sync_mirror(SHARED_DATA, raw)
+    assert not synced.errors, synced.errors
+    assert tuple(registry.available_years(raw)) == YEARS
 
     postgres.create_role(ROLE, PASSWORD)
     postgres.create_database(LAKE_DB, owner=ROLE)
@@ -143,12 +148,12 @@ def test_the_years_are_spread_over_both_workers_and_each_step_names_its_worker(s
                    for line in scale_out.log.splitlines()), scale_out.log[-3000:]
 
 
-def test_the_warehouse_is_identical_to_the_embedded_run(scale_out, sample_pipeline):
+def test_the_warehouse_is_identical_to_the_embedded_run(scale_out, real_warehouse):
     with scale_out.settings.lake.connect(read_only=True) as con:
         scaled = checksums(con)
     assert {"marts.fct_manufacturing_servitization", "marts.fct_innovation_index"} <= set(scaled)
     assert all(rows for rows, _ in scaled.values())
-    assert scaled == table_checksums(sample_pipeline.as_built)
+    assert scaled == table_checksums(real_warehouse.settings)
 
 
 def test_a_worker_killed_while_staging_a_year_fails_the_run_and_publishes_nothing(scale_out):

@@ -33,14 +33,15 @@ def test_results_hold_a_specification_for_each_of_findings_two_to_four(real_ware
 def test_same_data_gives_the_same_regression_results(real_warehouse):
     before = table_checksums(real_warehouse.settings)
     result = dg.materialize(
-        [analysis.regression_tables],
+        [analysis.regression_tables, analysis.convergence_claims_ledger],
         resources={"warehouse": build_resources(real_warehouse.settings)["warehouse"]},
-        selection=[analysis.SPECS_KEY, analysis.RESULTS_KEY, analysis.CURVE_KEY, analysis.CURVE_VERDICTS_KEY],
+        selection=[analysis.SPECS_KEY, analysis.RESULTS_KEY, analysis.CURVE_KEY, analysis.CURVE_VERDICTS_KEY,
+                   analysis.CLAIMS_KEY],
     )
     assert result.success
     after = table_checksums(real_warehouse.settings)
     for table in ("analytics.regression_specs", "analytics.regression_results", curve_tables.CURVE_TABLE,
-                  curve_tables.VERDICTS_TABLE):
+                  curve_tables.VERDICTS_TABLE, "analytics.convergence_claims_ledger"):
         assert after[table] == before[table], table
 
 

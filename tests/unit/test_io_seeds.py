@@ -35,6 +35,8 @@ ICIO_2021_ECONOMIES = (
     "HKG", "KAZ", "LAO", "MYS", "MLT", "MAR", "MMR", "PER", "PHL", "ROU", "RUS", "SAU", "SGP", "ZAF", "TWN", "THA",
     "TUN", "VNM", "ROW",
 )
+# The economies the 2022 and 2023 editions added (76 countries + ROW).
+ICIO_2023_ADDED = ("BGD", "BLR", "CIV", "CMR", "EGY", "JOR", "NGA", "PAK", "SEN", "UKR")
 
 
 def seed(name: str) -> pd.DataFrame:
@@ -98,6 +100,7 @@ def test_service_groups_name_existing_industries_and_it_exists_where_computer_se
 
 def test_every_economy_of_the_releases_is_a_country():
     countries = seed("countries").set_index("country_code")
-    assert set(WIOD2016_RELEASE_COUNTRIES) | set(ICIO_2021_ECONOMIES) <= set(countries.index)
+    assert set(WIOD2016_RELEASE_COUNTRIES) | set(ICIO_2021_ECONOMIES) | set(ICIO_2023_ADDED) <= set(countries.index)
+    assert len(set(ICIO_2021_ECONOMIES) | set(ICIO_2023_ADDED)) == 77
     assert countries.loc["ROW", "is_rest_of_world"] == "true" and countries.loc["ROW", "iso3"] == ""
     assert countries.loc["ROU", "iso3"] == countries.loc["ROM", "iso3"] == "ROU"
