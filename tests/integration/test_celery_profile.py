@@ -1,14 +1,17 @@
-"""The scale-out profile end to end (issue 13): refresh_all through Celery workers, and a worker killed.
+"""The scale-out profile end to end (issue 13): the README's commands, refresh_all through Celery workers, a worker killed.
 
-Everything a team would run on several machines is started here on loopback, each "machine"
-a process with its own WAREHOUSE_DIR: a private PostgreSQL (the lake's catalog and Dagster's
-instance, tests/helpers/postgres_server.py), a Redis server as the Celery broker
-(tests/helpers/redis_server.py), two Celery workers with one process each (the command `make
-worker` runs), and `python -m dagster_project.cli.run --parallel` with
-`WAREHOUSE_EXECUTOR=celery`, which puts every step on the broker. The raw folder is the real
-data, all 17 WIOD 2013 years and the indicator files, synced from the mirror here as `make data`
-syncs it (so that the set-up does not wait for the session's `make run`); the warehouse the
-workers build must be identical to the one the README's `make run` built from the same data
+Everything a team would run on several machines is started here on loopback by the README's
+own commands ("One machine, PostgreSQL and Redis on loopback"), run line by line from a bare
+shell: `make install manifest data redis-server`; `eval "$(... scale_out start)"`, which
+starts a PostgreSQL cluster of its own (the lake's catalog and Dagster's instance) and a Redis
+broker and sets the profile's settings; two `make worker` lines, each a Celery worker with one
+process and its own WAREHOUSE_DIR (a "machine"), which the test starts in process groups of
+their own instead of with the shell's `&`; and the run, `make materialize PARALLEL=1`, which
+puts every step on the broker. The folders the settings name are the only things the test
+chooses (SCALE_OUT_DIR, RAW_DATA_DIR, and a shorter wait for a dead worker); the servers are
+stopped with the README's `scale_out stop` at the end. The raw folder is the real data, all 17
+WIOD 2013 years and the indicator files, that `make data` copies; the warehouse the workers
+build must be identical to the one the README's `make run` built from the same data
 (conftest.real_warehouse: the embedded default, one process, SQLite catalog).
 
 One set-up serves the module: the second run's worker is SIGKILLed (its whole process group)
@@ -20,10 +23,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,29 +37,35 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from dagster_project.cli.data_sync import sync_mirror
 from dagster_project.releases import registry
 from dagster_project.settings import PROJECT_ROOT, Settings
 from dagster_project.storage.publish import PUBLISHED_SCHEMAS
-from tests.helpers.celery_worker import STAGE_PREFIX, start_worker, step_workers, stop, wait_until_ready
-from tests.helpers.redis_server import redis_server
-from tests.helpers.warehouse import SHARED_DATA, checksums, table_checksums
-from tests.integration.test_server_profile import INSTANCE_SETTINGS, SERVER_INSTANCE, server_environment, wait_for
+from tests.helpers.celery_worker import STAGE_PREFIX, step_workers, stop, wait_until_ready
+from tests.helpers.warehouse import SHARED_DATA, bare_shell, checksums, table_checksums
+from tests.integration.test_server_profile import INSTANCE_SETTINGS, wait_for
 
-ROLE, PASSWORD = "scale_out", "steps-on-workers"
-LAKE_DB, DAGSTER_DB = "celery_lake", "celery_dagster"  # beside the other modules' on the session server
-WORKERS = ("w1", "w2")
 YEARS = tuple(range(1995, 2012))  # every year of WIOD 2013
 RUN_TIMEOUT_SECONDS = 1100
 # The bounded wait for a dead worker, shortened for the test (the default is 60 s).
 SILENCE_SECONDS = 20
 WORKER_START_SECONDS = 120
+SETUP_TIMEOUT_SECONDS = 600
+README_HEADING = "**One machine, PostgreSQL and Redis on loopback**"
+STOP_SERVERS = [sys.executable, "-m", "dagster_project.cli.scale_out", "stop"]
+
+
+def readme_commands() -> list[str]:
+    """The lines of the README's shell block for the scale-out profile on one machine."""
+    text = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    after = text[text.index(README_HEADING):]
+    block = after[after.index("```sh\n") + len("```sh\n"):]
+    return [line for line in block[:block.index("```")].splitlines() if line.strip()]
 
 
 @dataclass
 class ScaleOut:
     settings: Settings  # the lake and folders of the process that runs the job
-    environment: dict[str, str]
+    environment: dict[str, str]  # the shell's after the README's set-up lines
     workers: dict[str, subprocess.Popen]  # name -> its process group leader
     hostname: dict[str, str]  # name -> the Celery worker name (name@host)
     instance: dg.DagsterInstance
@@ -69,53 +80,67 @@ def latest_run_id(instance: dg.DagsterInstance, after: set[str]) -> str | None:
     return runs[0] if runs else None
 
 
-@pytest.fixture(scope="module")
-def scale_out(postgres, tmp_path_factory) -> Iterator[ScaleOut]:  # noqa: F811
-    root = tmp_path_factory.mktemp("celery_profile")
-    raw = root / "raw"
-    synced = sync_mirror(SHARED_DATA, raw)
-    assert not synced.errors, synced.errors
-    assert tuple(registry.available_years(raw)) == YEARS
-
-    postgres.create_role(ROLE, PASSWORD)
-    postgres.create_database(LAKE_DB, owner=ROLE)
-    postgres.create_database(DAGSTER_DB, owner=ROLE)
-    settings = Settings(
-        data_mirror=SHARED_DATA, raw_dir=raw, warehouse_dir=root / "runner",
-        catalog=f"postgres:{postgres.dsn(LAKE_DB, user=ROLE)}", data_path=f"{root / 'lake_data'}/",
+def shell(line: str, environment: dict[str, str], log: Path) -> subprocess.Popen:
+    """One README line in bash, in a process group of its own (the trailing `&` is ours to handle)."""
+    return subprocess.Popen(
+        ["bash", "-c", line.removesuffix("&").strip()], cwd=PROJECT_ROOT, env=environment,
+        stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
     )
-    home = root / "dagster_home"
-    home.mkdir()
-    shutil.copy(SERVER_INSTANCE, home)
-    with redis_server() as broker, contextlib.ExitStack() as stack:
-        environment = {
-            **server_environment(settings, home, postgres.host, postgres.port, ROLE, PASSWORD, DAGSTER_DB),
-            "WAREHOUSE_EXECUTOR": "celery", "CELERY_BROKER_URL": broker,
-            "STEP_OUTPUTS_DIR": str(root / "shared_step_outputs"),
-            "CELERY_WORKER_SILENCE_SECONDS": str(SILENCE_SECONDS),
-        }
-        workers = {}
-        for name in WORKERS:  # each "machine" with its own warehouse folder (staging, logs)
-            log = root / f"{name}.log"
-            workers[name] = start_worker(name, {**environment, "WAREHOUSE_DIR": str(root / name)}, log)
+
+
+def environment_after(lines: list[str], environment: dict[str, str], log: Path) -> dict[str, str]:
+    """The shell's environment once `lines` ran in it (they must succeed)."""
+    script = "set -e\n" + "\n".join(lines) + "\nenv -0 > \"$SCALE_OUT_TEST_ENV\"\n"
+    dump = log.with_suffix(".env")
+    done = subprocess.run(["bash", "-c", script], cwd=PROJECT_ROOT, env={**environment, "SCALE_OUT_TEST_ENV": str(dump)},
+                          stdout=log.open("w"), stderr=subprocess.STDOUT, timeout=SETUP_TIMEOUT_SECONDS)
+    assert done.returncode == 0, log.read_text()[-4000:]
+    pairs = (item.partition("=") for item in dump.read_text().split("\0") if item)
+    return {name: value for name, _, value in pairs if name not in ("SCALE_OUT_TEST_ENV", "_", "SHLVL", "PWD")}
+
+
+@pytest.fixture(scope="module")
+def scale_out(tmp_path_factory) -> Iterator[ScaleOut]:
+    root = tmp_path_factory.mktemp("celery_profile")
+    # The PostgreSQL cluster belongs to the `postgres` user when we are root: its folder must be
+    # reachable by that user, which pytest's own temporary folders (mode 700) are not.
+    servers = Path(tempfile.mkdtemp(prefix="scale-out-"))
+    servers.chmod(0o755)
+    commands = readme_commands()
+    set_up, workers_lines, run_line = commands[:2], commands[2:-1], commands[-1]
+    assert "scale_out start" in set_up[1] and all("make worker" in line for line in workers_lines)
+    assert "make materialize" in run_line
+    start = bare_shell(DATA_MIRROR=str(SHARED_DATA), RAW_DATA_DIR=str(root / "raw"), SCALE_OUT_DIR=str(servers),
+                       CELERY_WORKER_SILENCE_SECONDS=str(SILENCE_SECONDS))
+    with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, servers, ignore_errors=True)
+        stack.callback(subprocess.run, STOP_SERVERS, cwd=PROJECT_ROOT, env=start, timeout=120)
+        environment = environment_after(set_up, start, root / "set_up.log")
+        assert environment["WAREHOUSE_EXECUTOR"] == "celery" and environment["SCALE_OUT_DIR"] == str(servers)
+        workers, hostname = {}, {}
+        for line in workers_lines:
+            name = re.search(r"WORKER_NAME=(\w+)", line).group(1)
+            workers[name] = shell(line, environment, root / f"{name}.log")
             stack.callback(stop, workers[name])
-        for name in WORKERS:
-            wait_until_ready(name, workers[name], root / f"{name}.log", WORKER_START_SECONDS)
-        hostname = {name: f"{name}@{os.uname().nodename}" for name in WORKERS}
+            hostname[name] = f"{name}@{os.uname().nodename}"
+        for name, process in workers.items():
+            wait_until_ready(name, process, root / f"{name}.log", WORKER_START_SECONDS)
+        settings = Settings(
+            data_mirror=SHARED_DATA, raw_dir=root / "raw", warehouse_dir=servers / "run",
+            catalog=environment["WAREHOUSE_CATALOG"], data_path=environment["WAREHOUSE_DATA_PATH"],
+        )
+        assert tuple(registry.available_years(settings.raw_dir)) == YEARS
         patch = stack.enter_context(pytest.MonkeyPatch.context())
         for name in INSTANCE_SETTINGS:
             patch.setenv(name, environment[name])
         instance = stack.enter_context(dg.DagsterInstance.get())
         log = root / "run.log"
-        run = subprocess.Popen(
-            [sys.executable, "-m", "dagster_project.cli.run", "--parallel"], cwd=PROJECT_ROOT, env=environment,
-            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-        )
+        run = shell(run_line, environment, log)
         stack.callback(stop, run)
         returncode = run.wait(timeout=RUN_TIMEOUT_SECONDS)
         (record,) = instance.get_run_records()
-        yield ScaleOut(settings, environment, workers, hostname, instance, root, returncode, log.read_text(),
-                       record.dagster_run.run_id)
+        yield ScaleOut(settings, {**environment, "WAREHOUSE_DIR": str(settings.warehouse_dir)}, workers, hostname,
+                       instance, root, returncode, log.read_text(), record.dagster_run.run_id)
 
 
 def test_refresh_all_runs_through_the_celery_workers(scale_out):
@@ -196,5 +221,5 @@ def test_a_worker_killed_while_staging_a_year_fails_the_run_and_publishes_nothin
     with lake.published_connection() as con:
         assert con.execute("select id from lake.current_snapshot()").fetchone()[0] == published_before
         assert checksums(con, PUBLISHED_SCHEMAS) == tables_before
-    other = next(n for n in WORKERS if n != name)
+    other = next(n for n in scale_out.workers if n != name)
     assert scale_out.workers[other].poll() is None  # the other worker is still serving

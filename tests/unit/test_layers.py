@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "dagster_project"
-DAGSTER_FREE = ("analysis", "connectors", "indicators", "input_output", "quality", "releases", "storage")
+DAGSTER_FREE = ("analysis", "connectors", "indicators", "input_output", "quality", "releases", "services", "storage")
 DAGSTER_MODULES = ("dagster", "dagster_dbt", "dagster_dg_cli", "dagster_postgres", "dagster_webserver")
 DOMAINS = ("analysis", "automation", "dbt", "innovation", "input_output", "publish")
 
