@@ -140,7 +140,7 @@ def start_redis(folder: Folder, port: int) -> None:
     if redis.answers(server_url):
         return
     folder.redis_pid.parent.mkdir(parents=True, exist_ok=True)
-    started = subprocess.run(redis.server_command(port, folder.redis_pid.parent, daemon=folder.redis_pid),
+    started = subprocess.run(redis.server_command(port, folder.redis_pid.parent, pidfile=folder.redis_pid),
                              capture_output=True, text=True)
     deadline = time.monotonic() + redis.START_TIMEOUT_SECONDS
     while started.returncode == 0 and not redis.answers(server_url) and time.monotonic() < deadline:

@@ -25,14 +25,14 @@ def url(port: int) -> str:
     return f"redis://{HOST}:{port}/0"
 
 
-def server_command(port: int, folder: Path, *, daemon: Path | None = None) -> list[str]:
-    """`redis-server` on the loopback port, working in `folder`, saving nothing; in the background,
-    with its pid and log in `daemon`'s folder, if `daemon` (the pid file) is given."""
+def server_command(port: int, folder: Path, *, pidfile: Path | None = None) -> list[str]:
+    """`redis-server` on the loopback port, working in `folder`, saving nothing; given a `pidfile`,
+    in the background, writing its pid there and its log beside it."""
     command = [str(REDIS_SERVER), "--port", str(port), "--bind", HOST, "--dir", str(folder),
                "--save", "", "--appendonly", "no"]
-    if daemon is None:
+    if pidfile is None:
         return [*command, "--daemonize", "no"]
-    return [*command, "--daemonize", "yes", "--pidfile", str(daemon), "--logfile", str(daemon.with_suffix(".log"))]
+    return [*command, "--daemonize", "yes", "--pidfile", str(pidfile), "--logfile", str(pidfile.with_suffix(".log"))]
 
 
 def answers(server_url: str) -> bool:
