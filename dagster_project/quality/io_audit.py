@@ -13,7 +13,7 @@ from dagster_project.input_output.tables import (
     FLOWS_COLUMNS,
     GROSS_OUTPUT,
     GROSS_OUTPUT_COLUMNS,
-    as_categories,
+    fetch_categorical,
 )
 from dagster_project.quality import io_accounting
 from dagster_project.quality.expectations import ValidationSummary, validate_frame
@@ -47,9 +47,9 @@ def audit_year(con, year: int) -> YearAudit:
         return tuple(
             validate_frame(
                 # With the codes as categoricals, GX's set and uniqueness checks run 3x faster.
-                con.execute(f"select * from {table} where classification = ? and year = ?", [c, year])
-                .df()
-                .astype(as_categories(columns)),
+                fetch_categorical(
+                    con.execute(f"select * from {table} where classification = ? and year = ?", [c, year]), columns
+                ),
                 f"{table} {c} {year}",
                 suite_builder(columns, c, [year]),
             )
