@@ -35,10 +35,10 @@ def pytest_configure(config):
 # `make test` runs three pytest-xdist workers on the two cores (a run's steps often wait: on
 # dbt, on the pool, on a server starting), each taking whole modules (`--dist loadfile`) in the
 # order collected. The modules that run whole pipelines come first, slowest first (measured), so
-# that the workers end together: the server and Celery profiles (each on a raw folder of its own,
-# compared with the sample run at their end), the real data (which builds the real warehouse).
+# that the workers end together: the Celery profile (on a raw folder of its own, compared with the
+# real warehouse at its end), the real data (which builds the real warehouse).
 SLOWEST_MODULES = (
-    "test_server_profile", "test_celery_profile", "test_real_data", "test_innovation_pipeline", "test_reliability",
+    "test_celery_profile", "test_real_data", "test_innovation_pipeline", "test_reliability",
     "test_readme_commands", "test_releases_e2e", "test_findings_report_real_data", "test_bad_input_catalogue",
     "test_pipeline_e2e", "test_cli_and_failures", "test_dagster_ui",
 )

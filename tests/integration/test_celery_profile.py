@@ -14,6 +14,20 @@ WIOD 2013 years and the indicator files, that `make data` copies; the warehouse 
 build must be identical to the one the README's `make run` built from the same data
 (conftest.real_warehouse: the embedded default, one process, SQLite catalog).
 
+The scale-out profile is the server profile (docs/server-profile.md: the lake's catalog and
+Dagster's instance in PostgreSQL, the data files on a shared path) with Celery on top, so this
+module also checks what that profile promises, on the same run: two worker processes must be
+seen writing different years into the lake at once, not merely overlapping in their staging.
+While two years' steps are staging, the test holds an exclusive lock on the catalog's snapshot
+table, which every commit inserts into: no commit can land, and readers are not blocked. It
+lets go only once both years' data files are in the data path while neither year is in the
+lake yet: at that moment both write transactions were open. Each year must then be one commit
+with all its rows, the dbt builds one after another (their pool), the published snapshot
+read-only, and the role refused without its password. Last, the services of the other
+machines start on loopback with the same settings: a code server, the webserver and the
+daemon; the webserver must see the daemon's heartbeats and the run (both only in PostgreSQL),
+and a run launched through it must be dequeued by the daemon and publish into the lake.
+
 One set-up serves the module: the second run's worker is SIGKILLed (its whole process group)
 while it stages a year, and the run must fail clearly, within the bounded wait, with the
 published state unchanged (dagster_project/instance/celery_workers.py says why this outcome).
@@ -32,17 +46,33 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+import psycopg2
 import pytest
 
+from dagster_project.definitions import defs
+from dagster_project.defs.dbt.assets import DBT_STEPS
+from dagster_project.defs.resources import DBT_POOL
+from dagster_project.input_output.staging import STAGED_TABLES
 from dagster_project.releases import registry
 from dagster_project.settings import PROJECT_ROOT, Settings
 from dagster_project.storage.publish import PUBLISHED_SCHEMAS
 from tests.helpers.celery_worker import STAGE_PREFIX, step_workers, stop, wait_until_ready
+from tests.helpers.dagster_services import (
+    LAUNCH_RUN,
+    LOCATION,
+    RUNS,
+    SERVICE_TIMEOUT_SECONDS,
+    finished,
+    graphql,
+    wait_for,
+    webserver_daemon_and_code_server,
+)
 from tests.helpers.warehouse import SHARED_DATA, bare_shell, checksums, table_checksums
-from tests.integration.test_server_profile import INSTANCE_SETTINGS, wait_for
 
 YEARS = tuple(range(1995, 2012))  # every year of WIOD 2013
 RUN_TIMEOUT_SECONDS = 1100
@@ -52,6 +82,23 @@ WORKER_START_SECONDS = 120
 SETUP_TIMEOUT_SECONDS = 600
 README_HEADING = "**One machine, PostgreSQL and Redis on loopback**"
 STOP_SERVERS = [sys.executable, "-m", "dagster_project.cli.scale_out", "stop"]
+# The settings this process needs to read the run's Dagster instance (in PostgreSQL).
+INSTANCE_SETTINGS = (
+    "DAGSTER_HOME", "DAGSTER_PG_HOST", "DAGSTER_PG_PORT", "DAGSTER_PG_USER", "DAGSTER_PG_DB", "PGPASSWORD",
+)
+YEAR_TABLES = sorted(STAGED_TABLES)  # the tables each year's staging step writes
+WRITERS_TIMEOUT_SECONDS = 600
+PUBLISH_ASSET = ["published", "analytics_snapshot"]
+
+
+@dataclass(frozen=True)
+class HeldCommits:
+    """What the test saw while no commit could land in the lake."""
+
+    years: list[int]  # years whose steps were staging, each on its worker, when the hold began
+    committed_at_hold: list[int]  # those of them already in the lake then (none expected)
+    files_before_release: dict[int, dict[str, int]]  # year -> table -> data files written
+    committed_before_release: list[int]  # those of them in the lake just before the hold ended
 
 
 def readme_commands() -> list[str]:
@@ -73,11 +120,83 @@ class ScaleOut:
     returncode: int
     log: str
     run_id: str
+    held: HeldCommits
 
 
 def latest_run_id(instance: dg.DagsterInstance, after: set[str]) -> str | None:
     runs = [r.run_id for r in instance.get_runs(limit=5) if r.run_id not in after]
     return runs[0] if runs else None
+
+
+@contextlib.contextmanager
+def commits_held(catalog_dsn: str) -> Iterator[None]:
+    """No DuckLake commit lands while inside: every commit inserts its snapshot into ducklake_snapshot.
+
+    EXCLUSIVE mode blocks those inserts and lets readers (ACCESS SHARE) through.
+    """
+    with contextlib.closing(psycopg2.connect(catalog_dsn)) as con, con.cursor() as cur:
+        cur.execute("LOCK TABLE ducklake_snapshot IN EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            con.rollback()
+
+
+def years_staging(instance: dg.DagsterInstance) -> list[int] | None:
+    """Two or more years whose staging steps have started and not ended, in the run under way."""
+    runs = instance.get_runs(limit=1)
+    if not runs:
+        return None
+    events = instance.all_logs(runs[0].run_id, of_type={
+        dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE,
+    })
+    started, ended = set(), set()
+    for e in events:
+        if e.step_key and e.step_key.startswith(STAGE_PREFIX):
+            year = int(e.step_key[len(STAGE_PREFIX):-1])
+            (started if e.dagster_event.event_type == dg.DagsterEventType.STEP_START else ended).add(year)
+    running = sorted(started - ended)
+    return running if len(running) >= 2 else None
+
+
+def year_files(settings: Settings, year: int) -> dict[str, int]:
+    """Data files written for `year`, by table (DuckLake's layout: <data path>/<schema>/<table>/year=<year>/)."""
+    return {
+        table: len(list(Path(settings.data_path).joinpath(*table.split("."), f"year={year}").glob("*.parquet")))
+        for table in YEAR_TABLES
+    }
+
+
+def in_every_table(settings: Settings, years: list[int]) -> dict[int, dict[str, int]] | None:
+    """The data files of `years`, once every year has files in every year table (else None)."""
+    files = {year: year_files(settings, year) for year in years}
+    return files if all(all(counts.values()) for counts in files.values()) else None
+
+
+def committed_years(settings: Settings, years: list[int]) -> list[int]:
+    """Those of `years` whose rows a reader sees in the lake (the year tables exist before the year steps start)."""
+    with settings.lake.connect(read_only=True) as con:
+        union = " union ".join(f"select distinct year from {table}" for table in YEAR_TABLES)
+        return sorted(year for (year,) in con.execute(union).fetchall() if year in years)
+
+
+def year_checksums(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int], tuple[int, int]]:
+    """(row count, content hash) of every year of every table the year steps write."""
+    return {
+        (table, year): (rows, digest)
+        for table in YEAR_TABLES
+        for year, rows, digest in con.execute(f"select year, count(*), sum(hash(t)) from {table} t group by year")
+        .fetchall()
+    }
+
+
+def overlapping(steps) -> list[tuple[str, str]]:
+    """The pairs of `steps` (run step stats) that ran at the same time."""
+    return [
+        (a.step_key, b.step_key)
+        for a, b in combinations(steps, 2)
+        if a.start_time < b.end_time and b.start_time < a.end_time
+    ]
 
 
 def shell(line: str, environment: dict[str, str], log: Path) -> subprocess.Popen:
@@ -137,10 +256,17 @@ def scale_out(tmp_path_factory) -> Iterator[ScaleOut]:
         log = root / "run.log"
         run = shell(run_line, environment, log)
         stack.callback(stop, run)
+        # A year's staging takes seconds (read, audit, solve) before it writes: time to hold the commits.
+        years = wait_for(lambda: years_staging(instance), "two years staging at once", run, log, WRITERS_TIMEOUT_SECONDS)
+        with commits_held(settings.catalog.removeprefix("postgres:")):
+            at_hold = committed_years(settings, years)
+            files = wait_for(lambda: in_every_table(settings, years), "data files of both years", run, log,
+                             WRITERS_TIMEOUT_SECONDS)
+            held = HeldCommits(years, at_hold, files, committed_years(settings, years))
         returncode = run.wait(timeout=RUN_TIMEOUT_SECONDS)
         (record,) = instance.get_run_records()
         yield ScaleOut(settings, {**environment, "WAREHOUSE_DIR": str(settings.warehouse_dir)}, workers, hostname,
-                       instance, root, returncode, log.read_text(), record.dagster_run.run_id)
+                       instance, root, returncode, log.read_text(), record.dagster_run.run_id, held)
 
 
 def test_refresh_all_runs_through_the_celery_workers(scale_out):
@@ -179,6 +305,135 @@ def test_the_warehouse_is_identical_to_the_embedded_run(scale_out, real_warehous
     assert {"marts.fct_manufacturing_servitization", "marts.fct_innovation_index"} <= set(scaled)
     assert all(rows for rows, _ in scaled.values())
     assert scaled == table_checksums(real_warehouse.settings)
+
+
+def test_two_workers_wrote_different_years_into_the_lake_at_once(scale_out):
+    held = scale_out.held
+    assert len(held.years) >= 2
+    assert held.committed_at_hold == []
+    # Both years' files were in the data path while neither year was committed: both write
+    # transactions were open at that moment, on different workers (one process each).
+    assert all(all(count >= 1 for count in files.values()) for files in held.files_before_release.values())
+    assert held.committed_before_release == []
+    took = step_workers(scale_out.instance, scale_out.run_id)
+    assert len({took[f"{STAGE_PREFIX}{year}]"] for year in held.years}) == len(held.years)
+    steps = {s.step_key: s for s in scale_out.instance.get_run_step_stats(scale_out.run_id)}
+    held_steps = [steps[f"{STAGE_PREFIX}{year}]"] for year in held.years]
+    assert len(overlapping(held_steps)) == len(list(combinations(held_steps, 2)))  # every pair ran at once
+
+
+def test_each_year_is_one_commit_with_all_its_rows(scale_out, real_warehouse):
+    with scale_out.settings.lake.connect(read_only=True) as con:
+        last = con.execute("select id from lake.current_snapshot()").fetchone()[0]
+        commits = dict(con.execute(
+            "select year, list(distinct snapshot_id) from ducklake_table_changes(current_database(), 'raw', "
+            "'wiod_gross_output', 0, ?) where change_type = 'insert' group by year", [last],
+        ).fetchall())
+        written = year_checksums(con)
+    with real_warehouse.settings.lake.connect(read_only=True) as con:
+        expected = year_checksums(con)
+    assert sorted(commits) == sorted({year for _, year in expected}) == list(YEARS)
+    assert all(len(snapshots) == 1 for snapshots in commits.values())
+    assert len({snapshots[0] for snapshots in commits.values()}) == len(commits)
+    assert written == expected
+
+
+def test_years_are_staged_at_once_and_dbt_builds_one_at_a_time(scale_out):
+    """The workers stage years side by side; the dbt builds hold the dbt pool (dbt cannot retry
+    a transaction that lost a race on the catalog), on whichever worker takes them."""
+    steps = scale_out.instance.get_run_step_stats(scale_out.run_id)
+    assert overlapping([s for s in steps if s.step_key.startswith(STAGE_PREFIX)]), "no two years staged at once"
+    dbt_builds = [s for s in steps if s.step_key.endswith("_dbt_models")]
+    assert len(dbt_builds) == len(DBT_STEPS)
+    assert overlapping(dbt_builds) == []
+    # Each year's step removes its staged files; the worker that checks the years removes its
+    # folder of the run (the other worker's, left empty, goes with the next run's clean-up there).
+    for name in scale_out.workers:
+        assert not [p for p in (scale_out.settings.warehouse_dir.parent / name / "staging" / scale_out.run_id).rglob("*")
+                    if p.is_file()]
+
+
+def test_dbt_builds_and_only_they_are_in_the_dbt_pool():
+    ops = {op.name: op.pool for op in defs.resolve_job_def("refresh_all").graph.iterate_op_defs()}
+    assert {name for name, pool in ops.items() if pool == DBT_POOL} == {f"{step}_dbt_models" for step in DBT_STEPS}
+
+
+def test_the_published_snapshot_is_read_only_from_the_postgresql_catalog(scale_out, real_warehouse):
+    lake = scale_out.settings.lake
+    with lake.connect(read_only=True) as con:
+        publications = dict(con.execute("select run_id, snapshot_id from meta.publications").fetchall())
+        latest = max(publications.values())
+        recorded = dict(con.execute(
+            "select table_name, row_count from meta.published_tables where snapshot_id = ?", [latest]
+        ).fetchall())
+    assert scale_out.run_id in publications
+    with lake.published_connection() as con:
+        assert con.execute("select id from lake.current_snapshot()").fetchone()[0] == latest
+        published = checksums(con, PUBLISHED_SCHEMAS)
+        with pytest.raises(duckdb.Error, match="read-only"):
+            con.execute("create table marts.scratch as select 1")
+    assert {table: rows for table, (rows, _) in published.items()} == recorded
+    with real_warehouse.settings.lake.published_connection() as con:
+        assert checksums(con, PUBLISHED_SCHEMAS) == published
+
+
+def test_make_sql_opens_the_published_snapshot_from_the_postgresql_catalog(scale_out):
+    query = "select count(*) from marts.fct_manufacturing_servitization;"
+    shell = subprocess.run(
+        ["make", "--no-print-directory", "sql"], cwd=PROJECT_ROOT, env=scale_out.environment,
+        input=f".mode list\n{query}\n", capture_output=True, text=True, timeout=120,
+    )
+    assert shell.returncode == 0, shell.stderr
+    with scale_out.settings.lake.published_connection() as con:
+        expected = con.execute(query).fetchone()[0]
+    assert shell.stdout.splitlines()[-1] == str(expected) and expected > 0
+
+
+def test_the_role_needs_its_password(scale_out):
+    environment = scale_out.environment
+    with pytest.raises(psycopg2.OperationalError, match="password"):
+        psycopg2.connect(
+            host=environment["DAGSTER_PG_HOST"], port=environment["DAGSTER_PG_PORT"],
+            user=environment["DAGSTER_PG_USER"], dbname=environment["DAGSTER_PG_DB"], password="wrong",
+        )
+    without = {k: v for k, v in environment.items() if k != "PGPASSWORD"}
+    attach = "from dagster_project.settings import Settings; Settings.from_env().lake.connect(read_only=True)"
+    probe = subprocess.run(
+        [sys.executable, "-c", attach], cwd=PROJECT_ROOT, env=without, capture_output=True, text=True, timeout=120
+    )
+    assert probe.returncode != 0
+    assert "cannot be opened" in probe.stderr and "no password supplied" in probe.stderr
+
+
+def test_webserver_daemon_and_code_server_share_the_instance_and_the_lake(scale_out, tmp_path):
+    """A run launched from the webserver is queued in PostgreSQL, dequeued by the daemon, run by a
+    run worker the code server starts (its step on a Celery worker), and writes the lake: here it
+    publishes the lake's state again."""
+    instance = scale_out.instance
+    with webserver_daemon_and_code_server(scale_out.environment, tmp_path) as (url, services, logs):
+        runs = graphql(url, RUNS)["runsOrError"]["results"]
+        assert {"runId": scale_out.run_id, "status": "SUCCESS"} in runs  # materialize's run, recorded elsewhere
+        launched = graphql(url, LAUNCH_RUN, {"params": {
+            "selector": {"repositoryLocationName": LOCATION, "repositoryName": "__repository__",
+                         "jobName": "__ASSET_JOB", "assetSelection": [{"path": PUBLISH_ASSET}]},
+            "mode": "default",
+        }})["launchRun"]
+        assert launched["__typename"] == "LaunchRunSuccess", launched
+        run_id = launched["run"]["runId"]
+        run = wait_for(lambda: finished(instance, run_id), "the launched run to end", services["daemon"],
+                       logs["daemon"], SERVICE_TIMEOUT_SECONDS)
+        other_runs = {r.run_id for r in instance.get_runs()} - {scale_out.run_id, run_id}
+        pids = {p.pid for p in services.values()}
+    assert run.status == dg.DagsterRunStatus.SUCCESS, logs["daemon"].read_text()[-3000:]
+    # The code server announces each run worker it starts (the only code server of this workspace).
+    workers = [e.dagster_event.engine_event_data.metadata["pid"].value
+               for e in instance.all_logs(run_id, of_type=dg.DagsterEventType.ENGINE_EVENT)
+               if e.dagster_event.message.startswith("Started process for run")]
+    assert len(workers) == 1 and int(workers[0]) not in pids
+    assert other_runs == set()  # the daemon's schedule and sensors found nothing to do
+    with scale_out.settings.lake.connect(read_only=True) as con:
+        (latest,) = con.execute("select run_id from meta.publications order by snapshot_id desc limit 1").fetchone()
+    assert latest == run_id
 
 
 def test_a_worker_killed_while_staging_a_year_fails_the_run_and_publishes_nothing(scale_out):

@@ -6,7 +6,6 @@ documented settings WAREHOUSE_DIR / RAW_DATA_DIR / DATA_MIRROR pointing at scrat
 `make test` is what runs this file.
 """
 
-import json
 import os
 import shutil
 import signal
@@ -14,12 +13,12 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from dagster_project.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings
+from tests.helpers.dagster_services import graphql
 from tests.helpers.pipeline_sample import YEARS, build_raw_dir
 from tests.helpers.warehouse import bare_shell, copy_lake, make, warehouse_connection
 from tests.helpers.wiod_sample import sample_year, write_rdata
@@ -31,14 +30,6 @@ UI_URL = "http://127.0.0.1:3000"  # where the README says `make ui` serves
 def sample_copy(sample_pipeline, tmp_path) -> Settings:
     """A copy of the good sample run's lake, so a command may write to it."""
     return copy_lake(sample_pipeline.settings, tmp_path / "warehouse")
-
-
-def graphql(query: str) -> dict:
-    request = urllib.request.Request(
-        f"{UI_URL}/graphql", data=json.dumps({"query": query}).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
 
 
 LOCATION_QUERY = """{ workspaceOrError { ... on Workspace { locationEntries { name
@@ -61,7 +52,7 @@ def test_make_ui_loads_the_code_location_from_a_bare_shell(tmp_path):
         deadline, entry = time.monotonic() + 180, None
         while time.monotonic() < deadline and process.poll() is None:
             try:
-                (entry,) = graphql(LOCATION_QUERY)["data"]["workspaceOrError"]["locationEntries"]
+                (entry,) = graphql(UI_URL, LOCATION_QUERY)["workspaceOrError"]["locationEntries"]
                 if entry["locationOrLoadError"] is not None:
                     break
             except (OSError, KeyError, TypeError, ValueError):

@@ -1,7 +1,7 @@
 """The warehouse lake (dagster_project/storage/lake.py): concurrent writers, publications and time travel.
 
 Small lakes built here, with an embedded SQLite catalog as `make run` uses; the PostgreSQL
-catalog is exercised in tests/integration/test_postgres_profile.py and tests/integration/test_server_profile.py.
+catalog is exercised in tests/integration/test_postgres_profile.py and tests/integration/test_celery_profile.py.
 """
 
 import subprocess
