@@ -90,6 +90,7 @@ def fetch_categorical(result: duckdb.DuckDBPyConnection, columns: dict[str, str]
         for name, column in zip(table.column_names, table.columns)
     }).to_pandas()
 
+
 COLUMN_DOCS = {
     "classification": "Input-output release and its industry classification (wiod2013, wiod2016, oecd_icio).",
     "year": "Table year.",
