@@ -19,7 +19,7 @@ DBT_SOURCES := $(shell find dbt -type f \( -name '*.sql' -o -name '*.yml' -o -na
 MANIFEST := dbt/target/manifest.json
 
 
-.PHONY: run test lint lock data install install-dev chromium redis-server worker materialize backfill manifest bench ui docs sql clean
+.PHONY: run test lint lock data install install-dev debian-packages redis-server worker materialize backfill manifest bench ui docs sql clean
 
 run: install data materialize
 
@@ -69,7 +69,11 @@ backfill: install $(MANIFEST)
 
 # The linters, then three pytest workers, whole modules each (tests/conftest.py orders them); a line per test
 # (which worker, which test: the end of a cut-short log says what was running), the 25 slowest listed.
-test: install-dev chromium redis-server $(MANIFEST) lint
+# What the tests need is prepared two things at a time (the venv beside Debian's packages, then dbt's
+# parse beside the linters): on a new machine this took ~65 s one after another.
+test:
+	@$(MAKE) --no-print-directory -j 2 --output-sync=target install-dev debian-packages
+	@$(MAKE) --no-print-directory -j 2 --output-sync=target $(MANIFEST) lint
 	@$(PY) -m pytest -n 3 --dist loadfile --no-loadscope-reorder --durations=25 -v
 
 # ruff on the Python (pyproject.toml [tool.ruff]), sqlfluff on the dbt models (.sqlfluff), on every core
@@ -80,15 +84,18 @@ lint: install-dev
 	@PYTHONWARNINGS=ignore::UserWarning:multiprocessing.resource_tracker \
 		$(VENV)/bin/sqlfluff lint dbt/models --processes 0 --quiet --disable-progress-bar
 
-# Browser tests drive Debian's chromium: browser downloads (playwright install) fail offline.
-chromium:
-	@command -v chromium >/dev/null || { echo "== installing Debian's chromium"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+# Debian's packages, each installed when its command is missing, in one apt transaction: the browser
+# tests drive Debian's chromium (browser downloads, `playwright install`, fail offline); the scale-out
+# tests start their own Redis (the Celery broker).
+DEBIAN_PACKAGES := chromium redis-server
 
-# The scale-out tests start their own Redis (the Celery broker) from Debian's package.
+debian-packages:
+	@missing="$$(for p in $(DEBIAN_PACKAGES); do command -v $$p >/dev/null || echo $$p; done)"; \
+	test -z "$$missing" || { echo "== installing Debian's" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; }
+
 redis-server:
-	@command -v redis-server >/dev/null || { echo "== installing Debian's redis-server"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+	@$(MAKE) --no-print-directory debian-packages DEBIAN_PACKAGES=redis-server
 
 # A Celery worker of the scale-out profile (README: Running on several machines): takes steps of runs
 # from CELERY_BROKER_URL. WORKER_NAME (default: this host's name) and WORKER_PROCESSES (default: the cores).

@@ -14,6 +14,7 @@ the same Z-building query serve the staged files and the warehouse alike.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ def stage_year(
     Raises IoInputError (naming the file and what was expected) for an unreadable release file.
     """
     tables = registry.read_tables(raw_dir, year)
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_year_folder(folder)
     read = tuple(t.classification for t in tables)
     # One DuckDB thread: years are staged side by side, one per core. BLAS keeps its threads:
     # the LU factorisation's last bits depend on their number, and the multipliers must not
@@ -143,8 +144,28 @@ def load_year(con: duckdb.DuckDBPyConnection, staged: StagedYear) -> None:
         )
 
 
+def _make_year_folder(folder: Path) -> None:
+    """Create a year's folder in its run's folder, which a year of the same run finishing at that
+    moment may remove (remove_staged_year) between creating the run's folder and the year's."""
+    while True:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return
+        except FileNotFoundError:
+            continue
+
+
 def remove_staged(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_staged_year(folder: Path) -> None:
+    """Remove a year's staged files, and its run's folder once no other year of the run is in it
+    (each worker of the Celery executor has a staging folder of its own, and only one of them
+    ends the run's staging)."""
+    remove_staged(folder)
+    with contextlib.suppress(OSError):  # not empty: another year of the run is staging there
+        folder.parent.rmdir()
 
 
 def remove_finished_runs(staging_dir: Path, instance) -> None:

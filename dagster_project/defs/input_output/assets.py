@@ -88,7 +88,7 @@ def stage_io_year(
                 with attempt:
                     staging.load_year(con, staged)
         context.log.info(f"{year}: written to the lake")
-    staging.remove_staged(folder)
+    staging.remove_staged_year(folder)
     return dg.Output(staged, metadata=step_worker())
 
 
