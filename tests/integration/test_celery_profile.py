@@ -55,6 +55,7 @@ import psycopg2
 import pytest
 
 from dagster_project.definitions import defs
+from dagster_project.defs.analysis.assets import REPORT_FILE, findings_report
 from dagster_project.defs.dbt.assets import DBT_STEPS
 from dagster_project.defs.resources import DBT_POOL
 from dagster_project.input_output.staging import STAGED_TABLES
@@ -350,6 +351,16 @@ def test_years_are_staged_at_once_and_dbt_builds_one_at_a_time(scale_out):
     # on both workers; the worker that checks the years removes whatever of the run is left there.
     for name in scale_out.workers:
         assert not (scale_out.settings.warehouse_dir.parent / name / "staging" / scale_out.run_id).exists()
+
+
+def test_the_report_page_names_the_worker_whose_folder_holds_the_report(scale_out):
+    """Each worker writes the findings report into its own WAREHOUSE_DIR: the asset's page says which."""
+    event = scale_out.instance.get_latest_materialization_event(findings_report.key)
+    metadata = event.asset_materialization.metadata
+    (name,) = [name for name, host in scale_out.hostname.items() if host == metadata["worker"].value]
+    path = Path(metadata["path"].value)
+    assert path == scale_out.settings.warehouse_dir.parent / name / "reports" / REPORT_FILE
+    assert "<html" in path.read_text(encoding="utf-8")[:500].lower()
 
 
 def test_dbt_builds_and_only_they_are_in_the_dbt_pool():

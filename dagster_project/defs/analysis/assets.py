@@ -9,7 +9,7 @@ import pandas as pd
 
 from dagster_project.analysis import claims, curve_tables, regressions, specification_curve
 from dagster_project.defs.automation.propagation import FOLLOW_INPUTS
-from dagster_project.defs.metadata import column_schema, table_metadata
+from dagster_project.defs.metadata import column_schema, step_worker, table_metadata
 from dagster_project.defs.resources import WarehouseResource
 from dagster_project.storage.files import atomic_write
 from dagster_project.storage.lake import transactions
@@ -337,6 +337,8 @@ def findings_report(context: dg.AssetExecutionContext, warehouse: WarehouseResou
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(target)),
+            # On Celery workers of several machines the file is in the folder of the one named here.
+            **step_worker(),
             "claims": dg.MetadataValue.md(report.markdown_summary(rows)),
             "verdicts": dg.MetadataValue.json(pd.Series([r["verdict"] for r in rows]).value_counts().to_dict()),
         }
