@@ -144,15 +144,17 @@ def load_year(con: duckdb.DuckDBPyConnection, staged: StagedYear) -> None:
         )
 
 
-def _make_year_folder(folder: Path) -> None:
+def _make_year_folder(folder: Path, attempts: int = 3) -> None:
     """Create a year's folder in its run's folder, which a year of the same run finishing at that
-    moment may remove (remove_staged_year) between creating the run's folder and the year's."""
-    while True:
+    moment may remove (remove_staged_year) between creating the run's folder and the year's:
+    tried again then; a folder that still cannot be made raises."""
+    for _ in range(attempts - 1):
         try:
             folder.mkdir(parents=True, exist_ok=True)
             return
         except FileNotFoundError:
             continue
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def remove_staged(folder: Path) -> None:

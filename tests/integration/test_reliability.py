@@ -136,11 +136,9 @@ def test_a_run_killed_mid_write_is_recovered_by_two_runs_at_once_while_analysts_
             time.sleep(0.05)
         os.killpg(killed.pid, signal.SIGKILL)  # the run and every step process it started
         killed.wait()
-        logs = {year: tmp_path / f"run{year}.log" for year in (2009, 2011)}
-        executors = {2009: ["--parallel"], 2011: []}
-        runs = {
-            year: start_run(settings, home, log, *executors[year], "--years", str(year)) for year, log in logs.items()
-        }
+        flags = {2009: ["--parallel"], 2011: []}  # the multiprocess executor; this process
+        logs = {year: tmp_path / f"run{year}.log" for year in flags}
+        runs = {year: start_run(settings, home, logs[year], *flags[year], "--years", str(year)) for year in flags}
         started_runs += runs.values()
         for year, run in runs.items():
             assert run.wait(timeout=900) == 0, logs[year].read_text()[-3000:]
